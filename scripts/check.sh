@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: style, warnings, sparse, KUnit on the debug kernel, and the
+# integration tests on both the debug and the stock kernel. Ends with one
+# line "N passed, N failed" over everything it ran.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+OUT=${GKA_OUT:-$REPO_ROOT/build}
+mkdir -p "$OUT"
+passed=0 failed=0
+failures=()
+
+result() {	# result NAME STATUS
+	if [ "$2" = 0 ]; then
+		passed=$((passed + 1))
+		echo "PASS: $1"
+	else
+		failed=$((failed + 1))
+		failures+=("$1")
+		echo "FAIL: $1"
+	fi
+}
+
+summary() {
+	[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+	echo "$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit $?
+}
+
+"$REPO_ROOT/scripts/install-deps.sh" || { result install-deps 1; summary; }
+
+dk=$("$REPO_ROOT/scripts/build-debug-kernel.sh") || { result debug-kernel-build 1; summary; }
+sk=$("$REPO_ROOT/scripts/stock-kernel.sh") || { result stock-kernel-unpack 1; summary; }
+stock_release=$(stock_kernel_release)
+stock_headers=/usr/src/linux-headers-$stock_release
+debug_release=$(cat "$dk/include/config/kernel.release")
+
+# --- Style and static checks -------------------------------------------
+files=$(cd "$REPO_ROOT" && git ls-files -co --exclude-standard -- \
+	'src/*.[ch]' 'include/*.h' 'tests/*.[ch]')
+(cd "$REPO_ROOT" && "$dk/scripts/checkpatch.pl" --strict --no-tree --quiet \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files) \
+	> "$OUT/checkpatch.log" 2>&1
+st=$?
+[ -s "$OUT/checkpatch.log" ] && { cat "$OUT/checkpatch.log"; st=1; }
+result "checkpatch --strict" $st
+
+# Fresh builds, so that every file is compiled and checked.
+rm -rf "$OUT/stock-w1" "$OUT/stock-sparse"
+"$REPO_ROOT/scripts/build-module.sh" "$stock_headers" "$OUT/stock-w1" W=1 \
+	> "$OUT/w1.log" 2>&1
+st=$?
+grep -Ei 'warning|error' "$OUT/w1.log" && st=1
+result "build W=1 (stock $stock_release), no warnings" $st
+
+"$REPO_ROOT/scripts/build-module.sh" "$stock_headers" "$OUT/stock-sparse" C=1 \
+	> "$OUT/sparse.log" 2>&1
+st=$?
+grep -Ei 'warning|error' "$OUT/sparse.log" && st=1
+result "sparse C=1 (stock $stock_release), no warnings" $st
+
+rm -rf "$OUT/debug-module"
+"$REPO_ROOT/scripts/build-module.sh" "$dk" "$OUT/debug-module" W=1 \
+	> "$OUT/debug-build.log" 2>&1
+st=$?
+grep -Ei 'warning|error' "$OUT/debug-build.log" && st=1
+result "build W=1 (debug kernel with KUnit)" $st
+
+stock_ko=$OUT/stock-w1/src-tree/gre_keepalive.ko
+debug_ko=$OUT/debug-module/src-tree/gre_keepalive.ko
+debug_test_ko=$OUT/debug-module/src-tree/gre_keepalive_test.ko
+
+# --- Guests ---------------------------------------------------------------
+"$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/debug.cpio.gz" "$debug_release" \
+	--ko "$debug_ko" --ko "$debug_test_ko" || { result initramfs-debug 1; summary; }
+"$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/stock.cpio.gz" "$stock_release" \
+	--stock-root "$sk/root" --ko "$stock_ko" || { result initramfs-stock 1; summary; }
+
+debug_kernel=$dk/arch/x86/boot/bzImage
+stock_kernel=$sk/root/boot/vmlinuz-$stock_release
+
+# KUnit on the debug kernel; kunit.py from the source tree reads the KTAP.
+"$REPO_ROOT/scripts/run-guest.sh" "$debug_kernel" "$OUT/debug.cpio.gz" \
+	"$OUT/kunit.log" 600 1024 "gka.mode=kunit" > /dev/null
+guest=$?
+python3 "$dk/tools/testing/kunit/kunit.py" parse "$OUT/kunit.log" \
+	> "$OUT/kunit-summary.log" 2>&1
+cat "$OUT/kunit-summary.log"
+ran=$(grep -o 'Ran [0-9]* tests' "$OUT/kunit-summary.log" | grep -o '[0-9]*' | tail -1)
+kfail=$(grep -o 'failed: [0-9]*' "$OUT/kunit-summary.log" | grep -o '[0-9]*' | tail -1)
+ran=${ran:-0} kfail=${kfail:-0}
+[ "$ran" -gt 0 ] || { result "KUnit produced results" 1; }
+passed=$((passed + ran - kfail))
+failed=$((failed + kfail))
+[ "$kfail" = 0 ] || failures+=("KUnit: $kfail failed")
+result "KUnit guest clean (no splat, no leak)" $guest
+
+# Integration tests on both kernels.
+run_integration() {	# NAME KERNEL INITRAMFS MEM
+	local name=$1 log=$OUT/integration-$1.log
+	"$REPO_ROOT/scripts/run-guest.sh" "$2" "$3" "$log" 1800 "$4" \
+		"gka.mode=tests ${GKA_ONLY:+gka.only=$GKA_ONLY}" |
+		grep -E 'GKA-TEST|  (not )?ok - |assertions|GKA-EXIT'
+	local guest=${PIPESTATUS[0]} t
+	while read -r t; do
+		result "$name: ${t#* ok }" 0
+	done < <(grep -o 'GKA-TEST ok .*' "$log")
+	while read -r t; do
+		result "$name: ${t#* not ok }" 1
+	done < <(grep -o 'GKA-TEST not ok .*' "$log")
+	grep -q 'GKA-TEST ' "$log" || result "$name: integration tests ran" 1
+	result "$name guest clean (no splat, no leak)" "$guest"
+}
+
+run_integration debug "$debug_kernel" "$OUT/debug.cpio.gz" 1536
+run_integration stock "$stock_kernel" "$OUT/stock.cpio.gz" 512
+
+summary

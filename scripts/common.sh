@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings for gre-keepalive's scripts; sourced, never run.
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE_ROOT=${GRE_KA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gre-keepalive}
+JOBS=${JOBS:-$(nproc)}
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Version of Debian's linux-source-6.1 package, e.g. 6.1.192-2.
+linux_source_version() {
+	dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null
+}
+
+# The stock kernel ABI that linux-headers-amd64 points at, e.g. 6.1.0-56-amd64.
+stock_kernel_release() {
+	dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
+		sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p'
+}
+
+debug_kernel_key() {
+	{
+		linux_source_version
+		gcc --version | head -1
+		cat "$REPO_ROOT/tests/debug-kernel.config"
+	} | sha256sum | cut -c1-12
+}
+
+debug_kernel_dir() {
+	echo "$CACHE_ROOT/debug-kernel/$(linux_source_version)-$(debug_kernel_key)"
+}
+
+stock_kernel_dir() {
+	echo "$CACHE_ROOT/stock-kernel/$(stock_kernel_release)"
+}

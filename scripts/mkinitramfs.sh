@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the test guest's initramfs: busybox, iproute2, kmod and util-linux
+# with their shared libraries, kernel modules, and the test tree.
+#   mkinitramfs.sh OUT RELEASE [--stock-root DIR] [--ko FILE]... [--bin FILE]...
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+out=$1 release=$2
+shift 2
+stock_root= kos=() bins=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--stock-root) stock_root=$2; shift 2 ;;
+	--ko) kos+=("$2"); shift 2 ;;
+	--bin) bins+=("$2"); shift 2 ;;
+	*) die "mkinitramfs: unknown argument $1" ;;
+	esac
+done
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,run,tmp,etc,root,var}
+ln -s /run "$root/var/run"
+
+# Copy a file and every shared library it needs, at their own paths.
+add_with_libs() {
+	local f lib
+	f=$(readlink -f "$1")
+	install -D -m 0755 "$f" "$root${2:-$1}"
+	ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+install -m 0755 /bin/busybox "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+
+# Real tools under their own names; busybox's applets of the same name
+# are shadowed in the tests by functions that call these paths.
+add_with_libs /usr/bin/ip /usr/bin/ip
+add_with_libs /usr/sbin/tc /usr/sbin/tc
+add_with_libs /usr/bin/kmod /usr/bin/kmod
+for t in insmod rmmod modprobe depmod lsmod modinfo; do
+	ln -sf /usr/bin/kmod "$root/usr/sbin/$t"
+done
+for t in setpriv unshare nsenter; do
+	add_with_libs "$(command -v $t)" "/usr/bin/$t"
+done
+for b in "${bins[@]}"; do
+	add_with_libs "$b" "/usr/bin/$(basename "$b")"
+done
+mkdir -p "$root/usr/lib/x86_64-linux-gnu"
+cp -a /lib64/ld-linux-x86-64.so.2 "$root/lib64/" 2>/dev/null || true
+echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
+
+moddir="$root/lib/modules/$release"
+mkdir -p "$moddir/extra"
+if [ -n "$stock_root" ]; then
+	# Only what the tests use, with dependencies, from the stock tree.
+	for m in veth dummy ip_gre ip6_gre sch_netem vrf; do
+		modprobe -d "$stock_root" -S "$release" --show-depends "$m" |
+			awk '$1 == "insmod" { print $2 }'
+	done | sort -u | while read -r ko; do
+		rel=${ko#"$stock_root"}
+		install -D -m 0644 "$ko" "$root$rel"
+	done
+	cp "$stock_root/lib/modules/$release"/modules.{order,builtin,builtin.modinfo} \
+		"$moddir/" 2>/dev/null || true
+fi
+for ko in "${kos[@]}"; do
+	install -m 0644 "$ko" "$moddir/extra/"
+done
+depmod -b "$root" "$release"
+
+cp -a "$REPO_ROOT/tests/guest/init" "$root/init"
+chmod 0755 "$root/init"
+mkdir -p "$root/tests"
+cp -a "$REPO_ROOT/tests/integration" "$root/tests/"
+
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out"

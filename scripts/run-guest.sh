@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot a kernel and initramfs under qemu (TCG, no network device), stream
+# the console to LOG, and fail if the guest did not report success or the
+# kernel complained anywhere in the console.
+#   run-guest.sh KERNEL INITRAMFS LOG TIMEOUT_S MEM_MB "extra cmdline"
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+kernel=$1 initrd=$2 logfile=$3 timeout_s=$4 mem=$5 cmdline=$6
+
+# Splats that fail a run whatever the tests said.
+SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|Call Trace:|RCU detected stall|rcu_sched detected|hung_task'
+
+timeout --foreground -k 10 "$timeout_s" \
+	qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$mem" \
+	-nographic -no-reboot -nic none -monitor none -serial stdio \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0,115200 panic=-1 oops=panic kasan_multi_shot loglevel=6 $cmdline" \
+	</dev/null 2>&1 | tr -d '\r' | tee "$logfile"
+rc=${PIPESTATUS[0]}
+
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	log "guest timed out after ${timeout_s}s"
+	exit 1
+fi
+if grep -Eq "$SPLAT_RE" "$logfile"; then
+	log "kernel splat in console:"
+	grep -En "$SPLAT_RE" "$logfile" | head -20 >&2
+	exit 1
+fi
+status=$(grep -o 'GKA-EXIT [0-9]*' "$logfile" | tail -1 | cut -d' ' -f2)
+if [ -z "$status" ]; then
+	log "guest ended without reporting a result"
+	exit 1
+fi
+exit "$status"

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/errno.h>
+#include <linux/if_tunnel.h>
+#include <linux/in.h>
+#include <linux/string.h>
+#include <linux/gre_keepalive.h>
+
+#include "config.h"
+#include "probe.h"
+
+int gka_check_interval(u32 interval_ms, const char **why)
+{
+	if (interval_ms < GRE_KEEPALIVE_INTERVAL_MS_MIN) {
+		*why = "interval below the minimum of 10 ms";
+		return -EINVAL;
+	}
+	if (interval_ms > GRE_KEEPALIVE_INTERVAL_MS_MAX) {
+		*why = "interval above the maximum of 32767 s";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int gka_check_retries(u32 retries, const char **why)
+{
+	if (retries < GRE_KEEPALIVE_RETRIES_MIN ||
+	    retries > GRE_KEEPALIVE_RETRIES_MAX) {
+		*why = "retries out of range 1..255";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
+		     const char **why)
+{
+	const struct ip_tunnel_parm *p = f->parms;
+
+	if (!f->kind || strcmp(f->kind, "gre")) {
+		if (f->kind && !strcmp(f->kind, "gretap"))
+			*why = "gretap is an Ethernet tunnel; keepalive needs a point-to-point gre tunnel";
+		else if (f->kind && !strncmp(f->kind, "ip6gre", 6))
+			*why = "ip6gre tunnels are not supported; keepalive needs an IPv4 gre tunnel";
+		else
+			*why = "not a GRE tunnel";
+		return -EOPNOTSUPP;
+	}
+	if (f->collect_md) {
+		*why = "flow-based (external) tunnel has no fixed remote";
+		return -EOPNOTSUPP;
+	}
+	if (!p->iph.daddr || ipv4_is_multicast(p->iph.daddr)) {
+		*why = "tunnel is not point-to-point (no fixed unicast remote)";
+		return -EOPNOTSUPP;
+	}
+	if (p->i_flags & TUNNEL_SEQ) {
+		*why = "tunnel checks input sequence numbers (iseq); replies would be dropped";
+		return -EOPNOTSUPP;
+	}
+	if (f->has_encap) {
+		*why = "tunnel uses FOU/GUE encapsulation, which keepalive does not support";
+		return -EOPNOTSUPP;
+	}
+
+	m->local = p->iph.saddr;
+	m->remote = p->iph.daddr;
+	m->with_key = !!(p->i_flags & TUNNEL_KEY);
+	m->key = m->with_key ? p->i_key : 0;
+	m->with_csum = !!(p->i_flags & TUNNEL_CSUM);
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the engine accepts: interval and retry ranges, and which tunnels
+ * can run keepalive at all. Pure, and shared by netlink, sysfs and module
+ * parameters so that all three refuse the same things with the same words.
+ */
+#ifndef _GKA_CONFIG_H
+#define _GKA_CONFIG_H
+
+#include <linux/types.h>
+
+struct ip_tunnel_parm;
+struct gka_match;
+
+/* Returns 0, or -EINVAL with *@why naming the problem. */
+int gka_check_interval(u32 interval_ms, const char **why);
+int gka_check_retries(u32 retries, const char **why);
+
+/* The facts about a tunnel device that decide whether keepalive applies. */
+struct gka_tunnel_facts {
+	const char *kind;	/* rtnl_link_ops kind, NULL if none */
+	const struct ip_tunnel_parm *parms;	/* only when kind is "gre" */
+	bool collect_md;
+	bool has_encap;		/* FOU/GUE on top of GRE */
+};
+
+/*
+ * Can this tunnel run keepalive? On success fills @m with what its probes
+ * must carry and returns 0; otherwise returns a negative errno and sets
+ * *@why.
+ */
+int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
+		     const char **why);
+
+#endif /* _GKA_CONFIG_H */

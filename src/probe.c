@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The keepalive probe on the wire (Cisco's format, REFERENCE §1).
+ *
+ * We send, through our own tunnel, an IPv4 packet addressed from the peer
+ * back to us that carries an empty GRE header with protocol type 0. The
+ * peer's ordinary decapsulation routes it back to us; what arrives is a GRE
+ * packet from the peer whose protocol type is 0.
+ */
+#include <linux/ip.h>
+#include <linux/in.h>
+#include <linux/string.h>
+#include <asm/checksum.h>
+#include <asm/unaligned.h>
+#include <net/checksum.h>
+
+#include "probe.h"
+
+size_t gka_probe_len(const struct gka_match *m)
+{
+	return sizeof(struct iphdr) + GKA_GRE_BASE_LEN +
+	       (m->with_csum ? 4 : 0) + (m->with_key ? 4 : 0);
+}
+
+size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
+		       __be32 local)
+{
+	size_t len = gka_probe_len(m);
+	struct iphdr *iph = buf;
+	u8 *gre = (u8 *)(iph + 1);
+	u8 *opt = gre + GKA_GRE_BASE_LEN;
+	u16 flags = 0;
+
+	if (buflen < len || !local || !m->remote)
+		return 0;
+
+	memset(buf, 0, len);
+
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->tot_len = htons(len);
+	iph->ttl = GKA_INNER_TTL;
+	iph->protocol = IPPROTO_GRE;
+	iph->saddr = m->remote;
+	iph->daddr = local;
+
+	/* Options follow in RFC 2890 order: checksum, then key. */
+	if (m->with_csum) {
+		flags |= GKA_GRE_CSUM;
+		opt += 4;
+	}
+	if (m->with_key) {
+		flags |= GKA_GRE_KEY;
+		put_unaligned(m->key, (__be32 *)opt);
+	}
+	put_unaligned_be16(flags, gre);
+	/* Protocol type stays 0: that is what marks a keepalive. */
+
+	if (m->with_csum)
+		put_unaligned(ip_compute_csum(gre, len - sizeof(*iph)),
+			      (__sum16 *)(gre + GKA_GRE_BASE_LEN));
+
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	return len;
+}
+
+enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
+				       struct gka_reply *reply)
+{
+	const u8 *p = gre;
+	size_t hlen = GKA_GRE_BASE_LEN;
+	u16 flags;
+
+	if (len < GKA_GRE_BASE_LEN)
+		return GKA_REPLY_TRUNCATED;
+	if (get_unaligned_be16(p + 2) != 0)
+		return GKA_REPLY_OTHER;
+
+	flags = get_unaligned_be16(p);
+	/*
+	 * We never send sequence numbers or source routes, and version 1 is
+	 * PPTP's enhanced GRE: none of these can be a reflected probe.
+	 */
+	if (flags & (GKA_GRE_ROUTING | GKA_GRE_SEQ | GKA_GRE_VERSION))
+		return GKA_REPLY_MALFORMED;
+
+	reply->with_csum = flags & GKA_GRE_CSUM;
+	reply->with_key = flags & GKA_GRE_KEY;
+	hlen += (reply->with_csum ? 4 : 0) + (reply->with_key ? 4 : 0);
+	if (len < hlen)
+		return GKA_REPLY_TRUNCATED;
+
+	reply->key = reply->with_key ?
+		get_unaligned((const __be32 *)(p + hlen - 4)) : 0;
+
+	/* The checksum covers the GRE header and everything after it. */
+	if (reply->with_csum && ip_compute_csum(gre, len) != 0)
+		return GKA_REPLY_BAD_CSUM;
+
+	return GKA_REPLY_OK;
+}
+
+enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
+				       const struct gka_reply *reply,
+				       __be32 saddr, __be32 daddr)
+{
+	if (saddr != m->remote)
+		return GKA_REPLY_MISMATCH;
+	/* A "local any" tunnel accepts whatever local address it was sent to. */
+	if (m->local && daddr != m->local)
+		return GKA_REPLY_MISMATCH;
+	if (reply->with_key != m->with_key ||
+	    (m->with_key && reply->key != m->key))
+		return GKA_REPLY_MISMATCH;
+	/* Our receive side drops packets without a checksum it demands. */
+	if (m->with_csum && !reply->with_csum)
+		return GKA_REPLY_MISMATCH;
+	return GKA_REPLY_OK;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The keepalive probe on the wire: building the inner packet and
+ * recognising it when the peer reflects it back. No side effects, so that
+ * KUnit can check every byte.
+ */
+#ifndef _GKA_PROBE_H
+#define _GKA_PROBE_H
+
+#include <linux/types.h>
+
+/* GRE header bits (RFC 2784/2890) as they sit in the first 16 bits. */
+#define GKA_GRE_CSUM		0x8000
+#define GKA_GRE_ROUTING		0x4000
+#define GKA_GRE_KEY		0x2000
+#define GKA_GRE_SEQ		0x1000
+#define GKA_GRE_RESERVED0	0x0ff8
+#define GKA_GRE_VERSION		0x0007
+
+#define GKA_GRE_BASE_LEN	4
+#define GKA_INNER_TTL		255
+
+/* 20 bytes IPv4 + 4 GRE + 4 checksum + 4 key. */
+#define GKA_PROBE_MAX_LEN	32
+
+/*
+ * Longest GRE part (header and payload) of a reply we look at. Replies are
+ * 4 to 12 bytes; a little slack admits peers that pad, anything longer is
+ * not a keepalive and is left to ip_gre.
+ */
+#define GKA_REPLY_MAX_LEN	64
+
+/*
+ * What a tunnel's receive side demands of a packet, and therefore what its
+ * probes must carry so that the reflected probe is accepted as a reply.
+ */
+struct gka_match {
+	__be32 local;		/* 0 for "local any" */
+	__be32 remote;
+	__be32 key;		/* input key, valid when with_key */
+	bool with_key;
+	bool with_csum;
+};
+
+size_t gka_probe_len(const struct gka_match *m);
+
+/*
+ * Build the inner probe (IPv4 src=remote dst=local, GRE protocol type 0)
+ * into @buf. @local is the address the reply must come back to: m->local,
+ * or for a "local any" tunnel the source the route to the peer picks.
+ * Returns the probe's length, or 0 when @buf is too small or @local is 0.
+ */
+size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
+		       __be32 local);
+
+enum gka_reply_verdict {
+	GKA_REPLY_OK,		/* a well-formed keepalive reply */
+	GKA_REPLY_OTHER,	/* not protocol type 0: ordinary traffic */
+	GKA_REPLY_TRUNCATED,	/* shorter than its own header says */
+	GKA_REPLY_MALFORMED,	/* bad version, routing or sequence bits */
+	GKA_REPLY_BAD_CSUM,	/* C bit set and the checksum is wrong */
+	GKA_REPLY_MISMATCH,	/* well formed, but not for this tunnel */
+};
+
+struct gka_reply {
+	__be32 key;
+	bool with_key;
+	bool with_csum;
+};
+
+/*
+ * Parse the GRE part of a received packet: @gre points at the GRE header,
+ * @len bytes of header and payload follow. Cheap on ordinary traffic: the
+ * protocol type is looked at first.
+ */
+enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
+				       struct gka_reply *reply);
+
+/*
+ * Is a parsed reply, received with outer addresses @saddr -> @daddr, the
+ * reply to a probe of the tunnel described by @m?
+ */
+enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
+				       const struct gka_reply *reply,
+				       __be32 saddr, __be32 daddr);
+
+#endif /* _GKA_PROBE_H */

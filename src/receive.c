@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Catching keepalive replies.
+ *
+ * A reply is a GRE packet from the peer with protocol type 0 and nothing
+ * after its header: 4 bytes, 8 with a key. The GRE demultiplexer drops
+ * anything shorter than 12 bytes before ip_gre sees it (REFERENCE §2), so
+ * we look at GRE at NF_INET_LOCAL_IN instead, after reassembly and after
+ * the filter table: an operator's firewall still decides what reaches us.
+ *
+ * The hook exists only in network namespaces that carry the underlay of a
+ * tunnel with keepalive enabled, and ordinary traffic leaves it after one
+ * protocol compare (or, for GRE, one 4-byte header read).
+ */
+#include <linux/ip.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "gre_keepalive.h"
+
+struct gka_net {
+	unsigned int hook_users;	/* under RTNL */
+};
+
+static unsigned int gka_net_id __read_mostly;
+
+static unsigned int gka_local_in(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	u8 buf[GKA_REPLY_MAX_LEN];
+	struct gka_reply reply;
+	unsigned int off, len;
+	const __be16 *proto;
+	__be16 _proto;
+	const u8 *gre;
+
+	if (iph->protocol != IPPROTO_GRE)
+		return NF_ACCEPT;
+
+	off = skb_network_offset(skb) + ip_hdrlen(skb);
+	if (skb->len < off + GKA_GRE_BASE_LEN)
+		return NF_ACCEPT;
+	proto = skb_header_pointer(skb, off + 2, sizeof(_proto), &_proto);
+	if (likely(!proto || *proto))
+		return NF_ACCEPT;
+
+	len = skb->len - off;
+	if (len > sizeof(buf))
+		return NF_ACCEPT;
+	gre = skb_header_pointer(skb, off, len, buf);
+	if (!gre || gka_reply_parse(gre, len, &reply) != GKA_REPLY_OK)
+		return NF_ACCEPT;	/* ip_gre drops it as before */
+
+	if (!gka_tunnel_deliver_reply(state->net, iph->saddr, iph->daddr,
+				      &reply))
+		return NF_ACCEPT;
+
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+static const struct nf_hook_ops gka_nf_ops = {
+	.hook = gka_local_in,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_LOCAL_IN,
+	.priority = NF_IP_PRI_FILTER + 1,
+};
+
+int gka_rx_hook_get(struct net *net)
+{
+	struct gka_net *gn = net_generic(net, gka_net_id);
+	int err;
+
+	ASSERT_RTNL();
+	if (gn->hook_users++)
+		return 0;
+	err = nf_register_net_hook(net, &gka_nf_ops);
+	if (err)
+		gn->hook_users--;
+	return err;
+}
+
+void gka_rx_hook_put(struct net *net)
+{
+	struct gka_net *gn = net_generic(net, gka_net_id);
+
+	ASSERT_RTNL();
+	if (!WARN_ON_ONCE(!gn->hook_users) && !--gn->hook_users)
+		nf_unregister_net_hook(net, &gka_nf_ops);
+}
+
+static void __net_exit gka_net_exit(struct net *net)
+{
+	struct gka_net *gn = net_generic(net, gka_net_id);
+
+	/*
+	 * We are a subsystem, so every device of this namespace, and every
+	 * tunnel elsewhere whose underlay this was, is gone already.
+	 */
+	WARN_ON_ONCE(gn->hook_users);
+}
+
+static struct pernet_operations gka_net_ops = {
+	.exit = gka_net_exit,
+	.id = &gka_net_id,
+	.size = sizeof(struct gka_net),
+};
+
+int gka_rx_init(void)
+{
+	return register_pernet_subsys(&gka_net_ops);
+}
+
+void gka_rx_exit(void)
+{
+	unregister_pernet_subsys(&gka_net_ops);
+}

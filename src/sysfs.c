@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/class/net/<tunnel>/keepalive/: state, statistics, and the same
+ * configuration the netlink family offers, with the same checks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/device.h>
+#include <linux/kernel.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/sysfs.h>
+#include <net/net_namespace.h>
+
+#include "config.h"
+#include "gre_keepalive.h"
+
+static int gka_sysfs_info(struct device *d, struct gka_info *info)
+{
+	struct gka_tunnel *kt;
+
+	/* The group is removed before kt is freed, so kt outlives us. */
+	rcu_read_lock();
+	kt = gka_tunnel_find(to_net_dev(d));
+	rcu_read_unlock();
+	if (!kt)
+		return -ENODEV;
+	gka_tunnel_info(kt, info);
+	return 0;
+}
+
+#define GKA_SHOW(name, fmt, expr)					\
+static ssize_t name##_show(struct device *d,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct gka_info info;						\
+	int err = gka_sysfs_info(d, &info);				\
+									\
+	if (err)							\
+		return err;						\
+	return sysfs_emit(buf, fmt "\n", expr);				\
+}
+
+GKA_SHOW(enabled, "%u", info.enabled)
+GKA_SHOW(interval_ms, "%u", info.interval_ms)
+GKA_SHOW(retries, "%u", info.retries)
+GKA_SHOW(line_protocol, "%s", info.line_up ? "up" : "down")
+GKA_SHOW(counter, "%u", info.counter)
+GKA_SHOW(probes_sent, "%llu", info.probes_sent)
+GKA_SHOW(probe_errors, "%llu", info.probe_errors)
+GKA_SHOW(replies, "%llu", info.replies)
+GKA_SHOW(transitions, "%llu", info.transitions)
+GKA_SHOW(last_change_ns, "%llu", info.last_change_ns)
+GKA_SHOW(last_reply_ns, "%llu", info.last_reply_ns)
+
+enum gka_sysfs_field { GKA_FIELD_ENABLED, GKA_FIELD_INTERVAL, GKA_FIELD_RETRIES };
+
+static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
+			       enum gka_sysfs_field field)
+{
+	struct net_device *dev = to_net_dev(d);
+	const char *why = "not a number";
+	struct gka_tunnel *kt;
+	u32 val;
+	int err;
+
+	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	err = kstrtou32(buf, 0, &val);
+	if (err)
+		goto bad;
+
+	/* RTNL is held while this file is removed: never sleep on it. */
+	if (!rtnl_trylock())
+		return restart_syscall();
+	kt = gka_tunnel_find(dev);
+	if (!kt) {
+		err = -ENODEV;
+	} else if (field == GKA_FIELD_ENABLED) {
+		if (val > 1) {
+			why = "enabled takes 0 or 1";
+			err = -EINVAL;
+		} else if (val) {
+			err = gka_tunnel_set(kt, kt->interval_ms, kt->retries,
+					     &why);
+		} else {
+			gka_tunnel_disable(kt);
+		}
+	} else {
+		err = gka_tunnel_store(kt,
+				       field == GKA_FIELD_INTERVAL ?
+				       val : kt->interval_ms,
+				       field == GKA_FIELD_RETRIES ?
+				       val : kt->retries, &why);
+	}
+	rtnl_unlock();
+	if (err)
+		goto bad;
+	return len;
+
+bad:
+	net_info_ratelimited("%s: %s: %s\n", dev->name,
+			     field == GKA_FIELD_ENABLED ? "enabled" :
+			     field == GKA_FIELD_INTERVAL ? "interval_ms" :
+			     "retries", why);
+	return err == -ERANGE ? -EINVAL : err;
+}
+
+static ssize_t enabled_store(struct device *d, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	return gka_sysfs_store(d, buf, len, GKA_FIELD_ENABLED);
+}
+
+static ssize_t interval_ms_store(struct device *d,
+				 struct device_attribute *attr,
+				 const char *buf, size_t len)
+{
+	return gka_sysfs_store(d, buf, len, GKA_FIELD_INTERVAL);
+}
+
+static ssize_t retries_store(struct device *d, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	return gka_sysfs_store(d, buf, len, GKA_FIELD_RETRIES);
+}
+
+static DEVICE_ATTR_RW(enabled);
+static DEVICE_ATTR_RW(interval_ms);
+static DEVICE_ATTR_RW(retries);
+static DEVICE_ATTR_RO(line_protocol);
+static DEVICE_ATTR_RO(counter);
+static DEVICE_ATTR_RO(probes_sent);
+static DEVICE_ATTR_RO(probe_errors);
+static DEVICE_ATTR_RO(replies);
+static DEVICE_ATTR_RO(transitions);
+static DEVICE_ATTR_RO(last_change_ns);
+static DEVICE_ATTR_RO(last_reply_ns);
+
+static struct attribute *gka_attrs[] = {
+	&dev_attr_enabled.attr,
+	&dev_attr_interval_ms.attr,
+	&dev_attr_retries.attr,
+	&dev_attr_line_protocol.attr,
+	&dev_attr_counter.attr,
+	&dev_attr_probes_sent.attr,
+	&dev_attr_probe_errors.attr,
+	&dev_attr_replies.attr,
+	&dev_attr_transitions.attr,
+	&dev_attr_last_change_ns.attr,
+	&dev_attr_last_reply_ns.attr,
+	NULL,
+};
+
+static const struct attribute_group gka_group = {
+	.name = "keepalive",
+	.attrs = gka_attrs,
+};
+
+int gka_sysfs_add(struct gka_tunnel *kt)
+{
+	int err = sysfs_create_group(&kt->dev->dev.kobj, &gka_group);
+
+	kt->sysfs_added = !err;
+	return err;
+}
+
+void gka_sysfs_del(struct gka_tunnel *kt)
+{
+	if (kt->sysfs_added)
+		sysfs_remove_group(&kt->dev->dev.kobj, &gka_group);
+	kt->sysfs_added = false;
+}

@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Run every integration test (or only $1) in its own shell, with fresh
+# namespaces and the module unloaded in between. Prints one
+# "GKA-TEST ok|not ok NAME" line per test.
+. /tests/integration/lib.sh
+
+failed=0
+for t in /tests/integration/t-*.sh; do
+	name=$(basename "$t" .sh)
+	[ -n "$1" ] && [ "$1" != "$name" ] && continue
+	echo "GKA-TEST-START $name"
+	if sh "$t"; then
+		echo "GKA-TEST ok $name"
+	else
+		echo "GKA-TEST not ok $name"
+		failed=1
+	fi
+	ip -all netns delete 2>/dev/null
+	grep -q '^gre_keepalive ' /proc/modules && rmmod gre_keepalive
+done
+exit $failed

@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The module comes and goes while tunnels exist and carry traffic.
+. /tests/integration/lib.sh
+
+modprobe ip_gre || fatal "modprobe ip_gre"
+topology
+tunnels
+check "tunnel passes traffic before the module" ping_ok a $B_IN
+
+check "module loads with tunnels present" modprobe gre_keepalive
+check "existing tunnel got its keepalive directory" \
+	in_ns a test -d /sys/class/net/gre1/keepalive
+check_eq "keepalive is off until configured" 0 "$(ka a gre1 enabled)"
+check "veth has no keepalive directory" \
+	in_ns a test ! -e /sys/class/net/a0/keepalive
+
+tunnel a gre2 $A_WAN 198.51.100.3 203.0.113.5 key 5
+check "new tunnel gets its keepalive directory" \
+	in_ns a test -d /sys/class/net/gre2/keepalive
+in_ns a ip link del gre2
+check "tunnel passes traffic with the module" ping_ok a $B_IN
+
+check "module unloads with tunnels present" rmmod gre_keepalive
+check "keepalive directory is gone" \
+	in_ns a test ! -e /sys/class/net/gre1/keepalive
+check "tunnel passes traffic after unload" ping_ok a $B_IN
+
+for i in 1 2 3; do
+	modprobe gre_keepalive && rmmod gre_keepalive || not_ok "load/unload round $i"
+done
+ok "three load/unload rounds"
+finish

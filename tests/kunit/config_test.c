@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: range validation and which tunnels can run keepalive. */
+#include <kunit/test.h>
+#include <linux/if_tunnel.h>
+
+#include "../../src/config.c"
+
+static void config_interval_range(struct kunit *test)
+{
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, gka_check_interval(0, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, gka_check_interval(9, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "interval below the minimum of 10 ms");
+	KUNIT_EXPECT_EQ(test, gka_check_interval(10, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_interval(10000, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_interval(32767000, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_interval(32767001, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "interval above the maximum of 32767 s");
+	KUNIT_EXPECT_EQ(test, gka_check_interval(U32_MAX, &why), -EINVAL);
+}
+
+static void config_retries_range(struct kunit *test)
+{
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, gka_check_retries(0, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "retries out of range 1..255");
+	KUNIT_EXPECT_EQ(test, gka_check_retries(1, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_retries(255, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_retries(256, &why), -EINVAL);
+}
+
+static struct ip_tunnel_parm p2p_parms(void)
+{
+	struct ip_tunnel_parm p = {};
+
+	p.iph.saddr = htonl(0xc0000201);
+	p.iph.daddr = htonl(0xc6336402);
+	return p;
+}
+
+static void config_tunnel_p2p(struct kunit *test)
+{
+	struct ip_tunnel_parm p = p2p_parms();
+	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
+	struct gka_match m;
+	const char *why = NULL;
+
+	p.i_flags = TUNNEL_KEY | TUNNEL_CSUM;
+	p.i_key = htonl(42);
+	p.o_key = htonl(43);
+	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
+	KUNIT_EXPECT_EQ(test, m.local, p.iph.saddr);
+	KUNIT_EXPECT_EQ(test, m.remote, p.iph.daddr);
+	KUNIT_EXPECT_TRUE(test, m.with_key);
+	/* Probes carry the *input* key: the reply enters through our input. */
+	KUNIT_EXPECT_EQ(test, m.key, htonl(42));
+	KUNIT_EXPECT_TRUE(test, m.with_csum);
+
+	/* Output-only options do not concern the reply. */
+	p.i_flags = 0;
+	p.o_flags = TUNNEL_KEY | TUNNEL_CSUM | TUNNEL_SEQ;
+	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
+	KUNIT_EXPECT_FALSE(test, m.with_key);
+	KUNIT_EXPECT_FALSE(test, m.with_csum);
+
+	p.iph.saddr = 0;	/* local any */
+	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
+	KUNIT_EXPECT_EQ(test, m.local, 0);
+}
+
+struct refuse_case {
+	const char *name;
+	const char *kind;
+	bool collect_md;
+	bool has_encap;
+	__be32 daddr;
+	__be16 i_flags;
+	const char *why;
+};
+
+static const struct refuse_case refuse_cases[] = {
+	{ "gretap", "gretap", false, false, htonl(0xc6336402), 0,
+	  "gretap is an Ethernet tunnel; keepalive needs a point-to-point gre tunnel" },
+	{ "ip6gre", "ip6gre", false, false, htonl(0xc6336402), 0,
+	  "ip6gre tunnels are not supported; keepalive needs an IPv4 gre tunnel" },
+	{ "veth", "veth", false, false, 0, 0, "not a GRE tunnel" },
+	{ "no link ops", NULL, false, false, 0, 0, "not a GRE tunnel" },
+	{ "external", "gre", true, false, 0, 0,
+	  "flow-based (external) tunnel has no fixed remote" },
+	{ "nbma", "gre", false, false, 0, 0,
+	  "tunnel is not point-to-point (no fixed unicast remote)" },
+	{ "multicast remote", "gre", false, false, htonl(0xe0000001), 0,
+	  "tunnel is not point-to-point (no fixed unicast remote)" },
+	{ "iseq", "gre", false, false, htonl(0xc6336402), TUNNEL_SEQ,
+	  "tunnel checks input sequence numbers (iseq); replies would be dropped" },
+	{ "fou", "gre", false, true, htonl(0xc6336402), 0,
+	  "tunnel uses FOU/GUE encapsulation, which keepalive does not support" },
+};
+
+static void refuse_case_desc(const struct refuse_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(refuse, refuse_cases, refuse_case_desc);
+
+static void config_tunnel_refused(struct kunit *test)
+{
+	const struct refuse_case *c = test->param_value;
+	struct ip_tunnel_parm p = p2p_parms();
+	struct gka_tunnel_facts f = {
+		.kind = c->kind,
+		.parms = &p,
+		.collect_md = c->collect_md,
+		.has_encap = c->has_encap,
+	};
+	struct gka_match m;
+	const char *why = NULL;
+
+	p.iph.daddr = c->daddr;
+	p.i_flags = c->i_flags;
+	KUNIT_EXPECT_EQ(test, gka_check_tunnel(&f, &m, &why), -EOPNOTSUPP);
+	KUNIT_EXPECT_STREQ(test, why, c->why);
+}
+
+static struct kunit_case config_cases[] = {
+	KUNIT_CASE(config_interval_range),
+	KUNIT_CASE(config_retries_range),
+	KUNIT_CASE(config_tunnel_p2p),
+	KUNIT_CASE_PARAM(config_tunnel_refused, refuse_gen_params),
+	{}
+};
+
+static struct kunit_suite config_suite = {
+	.name = "gre_keepalive_config",
+	.test_cases = config_cases,
+};
+
+kunit_test_suite(config_suite);

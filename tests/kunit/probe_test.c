@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/* KUnit: the probe builder byte for byte, and the reply recogniser. */
+#include <kunit/test.h>
+
+#include "../../src/probe.c"
+
+#define A_LOCAL		htonl(0xc0000201)	/* 192.0.2.1 */
+#define A_REMOTE	htonl(0xc6336402)	/* 198.51.100.2 */
+#define A_OTHER		htonl(0xcb007109)	/* 203.0.113.9 */
+
+static const struct gka_match plain = {
+	.local = A_LOCAL, .remote = A_REMOTE,
+};
+
+static const u8 probe_plain[] = {
+	0x45, 0x00, 0x00, 0x18, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0x2f, 0xcf, 0x7f, 0xc6, 0x33, 0x64, 0x02,
+	0xc0, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00, 0x00
+};
+
+static const u8 probe_key[] = {
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0x2f, 0xcf, 0x7b, 0xc6, 0x33, 0x64, 0x02,
+	0xc0, 0x00, 0x02, 0x01, 0x20, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x64
+};
+
+static const u8 probe_csum[] = {
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0x2f, 0xcf, 0x7b, 0xc6, 0x33, 0x64, 0x02,
+	0xc0, 0x00, 0x02, 0x01, 0x80, 0x00, 0x00, 0x00,
+	0x7f, 0xff, 0x00, 0x00
+};
+
+static const u8 probe_csum_key[] = {
+	0x45, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0x2f, 0xcf, 0x77, 0xc6, 0x33, 0x64, 0x02,
+	0xc0, 0x00, 0x02, 0x01, 0xa0, 0x00, 0x00, 0x00,
+	0x5b, 0xf9, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04
+};
+
+/* "local any": the reply must come back to the source the route picked. */
+static const u8 probe_local_any[] = {
+	0x45, 0x00, 0x00, 0x18, 0x00, 0x00, 0x00, 0x00,
+	0xff, 0x2f, 0x55, 0x77, 0xc6, 0x33, 0x64, 0x02,
+	0xcb, 0x00, 0x71, 0x09, 0x00, 0x00, 0x00, 0x00
+};
+
+struct build_case {
+	const char *name;
+	struct gka_match m;
+	__be32 local;
+	const u8 *expect;
+	size_t len;
+};
+
+static const struct build_case build_cases[] = {
+	{ "plain", { A_LOCAL, A_REMOTE }, A_LOCAL,
+	  probe_plain, sizeof(probe_plain) },
+	{ "key", { A_LOCAL, A_REMOTE, htonl(100), true, false }, A_LOCAL,
+	  probe_key, sizeof(probe_key) },
+	{ "csum", { A_LOCAL, A_REMOTE, 0, false, true }, A_LOCAL,
+	  probe_csum, sizeof(probe_csum) },
+	{ "csum+key", { A_LOCAL, A_REMOTE, htonl(0x01020304), true, true },
+	  A_LOCAL, probe_csum_key, sizeof(probe_csum_key) },
+	{ "local any", { 0, A_REMOTE }, A_OTHER,
+	  probe_local_any, sizeof(probe_local_any) },
+};
+
+static void build_case_desc(const struct build_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(build, build_cases, build_case_desc);
+
+static void probe_build_bytes(struct kunit *test)
+{
+	const struct build_case *c = test->param_value;
+	u8 buf[GKA_PROBE_MAX_LEN + 8];
+	size_t i;
+
+	memset(buf, 0xaa, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, gka_probe_len(&c->m), c->len);
+	KUNIT_ASSERT_EQ(test, gka_probe_build(buf, sizeof(buf), &c->m, c->local),
+			c->len);
+	for (i = 0; i < c->len; i++)
+		KUNIT_EXPECT_EQ_MSG(test, buf[i], c->expect[i], "byte %zu", i);
+	/* Nothing written past the probe. */
+	KUNIT_EXPECT_EQ(test, buf[c->len], 0xaa);
+}
+
+static void probe_build_refuses(struct kunit *test)
+{
+	struct gka_match no_remote = { .local = A_LOCAL };
+	u8 buf[GKA_PROBE_MAX_LEN];
+
+	KUNIT_EXPECT_EQ(test, gka_probe_build(buf, 23, &plain, A_LOCAL), 0);
+	KUNIT_EXPECT_EQ(test, gka_probe_build(buf, sizeof(buf), &plain, 0), 0);
+	KUNIT_EXPECT_EQ(test,
+			gka_probe_build(buf, sizeof(buf), &no_remote, A_LOCAL),
+			0);
+}
+
+/* What the peer sends back is our probe minus nothing: check its GRE part. */
+static void reply_roundtrip(struct kunit *test)
+{
+	const struct build_case *c = test->param_value;
+	struct gka_reply r;
+
+	KUNIT_ASSERT_EQ(test,
+			gka_reply_parse(c->expect + 20, c->len - 20, &r),
+			GKA_REPLY_OK);
+	KUNIT_EXPECT_EQ(test, r.with_key, c->m.with_key);
+	KUNIT_EXPECT_EQ(test, r.with_csum, c->m.with_csum);
+	KUNIT_EXPECT_EQ(test, r.key, c->m.key);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&c->m, &r, A_REMOTE, c->local),
+			GKA_REPLY_OK);
+}
+
+struct parse_case {
+	const char *name;
+	u8 gre[16];
+	size_t len;
+	enum gka_reply_verdict verdict;
+};
+
+static const struct parse_case parse_cases[] = {
+	{ "ip payload", { 0x00, 0x00, 0x08, 0x00 }, 4, GKA_REPLY_OTHER },
+	{ "ipv6 payload", { 0x00, 0x00, 0x86, 0xdd }, 4, GKA_REPLY_OTHER },
+	{ "empty", { 0 }, 0, GKA_REPLY_TRUNCATED },
+	{ "3 bytes", { 0 }, 3, GKA_REPLY_TRUNCATED },
+	{ "key flag, no key", { 0x20, 0x00, 0x00, 0x00 }, 4,
+	  GKA_REPLY_TRUNCATED },
+	{ "csum flag, no csum", { 0x80, 0x00, 0x00, 0x00, 0x7f }, 5,
+	  GKA_REPLY_TRUNCATED },
+	{ "sequence number", { 0x10, 0x00, 0x00, 0x00, 0, 0, 0, 1 }, 8,
+	  GKA_REPLY_MALFORMED },
+	{ "routing", { 0x40, 0x00, 0x00, 0x00, 0, 0, 0, 0 }, 8,
+	  GKA_REPLY_MALFORMED },
+	{ "version 1", { 0x00, 0x01, 0x00, 0x00 }, 4, GKA_REPLY_MALFORMED },
+	{ "bad checksum", { 0x80, 0x00, 0x00, 0x00, 0x7f, 0xfe, 0, 0 }, 8,
+	  GKA_REPLY_BAD_CSUM },
+	{ "padded", { 0x00, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 }, 12,
+	  GKA_REPLY_OK },
+};
+
+static void parse_case_desc(const struct parse_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(parse, parse_cases, parse_case_desc);
+
+static void reply_parse_verdicts(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+	struct gka_reply r;
+
+	KUNIT_EXPECT_EQ(test, gka_reply_parse(c->gre, c->len, &r), c->verdict);
+}
+
+static void reply_match_rejects_others(struct kunit *test)
+{
+	struct gka_match keyed = { A_LOCAL, A_REMOTE, htonl(7), true, false };
+	struct gka_match csum = { A_LOCAL, A_REMOTE, 0, false, true };
+	struct gka_match any = { 0, A_REMOTE };
+	struct gka_reply none = {}, key7 = { htonl(7), true, false };
+	struct gka_reply key8 = { htonl(8), true, false };
+
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&plain, &none, A_REMOTE, A_LOCAL),
+			GKA_REPLY_OK);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&plain, &none, A_OTHER, A_LOCAL),
+			GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&plain, &none, A_REMOTE, A_OTHER),
+			GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&any, &none, A_REMOTE, A_OTHER),
+			GKA_REPLY_OK);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&any, &none, A_OTHER, A_OTHER),
+			GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&keyed, &key7, A_REMOTE, A_LOCAL),
+			GKA_REPLY_OK);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&keyed, &key8, A_REMOTE, A_LOCAL),
+			GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&keyed, &none, A_REMOTE, A_LOCAL),
+			GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&plain, &key7, A_REMOTE, A_LOCAL),
+			GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&csum, &none, A_REMOTE, A_LOCAL),
+			GKA_REPLY_MISMATCH);
+}
+
+static struct kunit_case probe_cases[] = {
+	KUNIT_CASE_PARAM(probe_build_bytes, build_gen_params),
+	KUNIT_CASE(probe_build_refuses),
+	KUNIT_CASE_PARAM(reply_roundtrip, build_gen_params),
+	KUNIT_CASE_PARAM(reply_parse_verdicts, parse_gen_params),
+	KUNIT_CASE(reply_match_rejects_others),
+	{}
+};
+
+static struct kunit_suite probe_suite = {
+	.name = "gre_keepalive_probe",
+	.test_cases = probe_cases,
+};
+
+kunit_test_suite(probe_suite);
