@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-kdir=$1 out=$2
+kdir=$1 out=$(realpath -m "$2")
 shift 2
 mkdir -p "$out"
 rsync -a --delete --exclude .git --exclude build --exclude '*.o' \

@@ -52,8 +52,8 @@ done
 for b in "${bins[@]}"; do
 	add_with_libs "$b" "/usr/bin/$(basename "$b")"
 done
-mkdir -p "$root/usr/lib/x86_64-linux-gnu"
-cp -a /lib64/ld-linux-x86-64.so.2 "$root/lib64/" 2>/dev/null || true
+install -D -m 0755 "$(readlink -f /lib64/ld-linux-x86-64.so.2)" \
+	"$root/lib64/ld-linux-x86-64.so.2"
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"

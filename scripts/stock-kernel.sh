@@ -17,9 +17,11 @@ fi
 log "unpacking stock kernel $release into $dir"
 rm -rf "$dir"
 mkdir -p "$dir/deb"
-(cd "$dir/deb" && apt-get download -qq "linux-image-$release") >&2
+(cd "$dir/deb" && apt-get download -qq -o APT::Sandbox::User=root "linux-image-$release") >&2
 dpkg -x "$dir"/deb/*.deb "$dir/root"
 rm -rf "$dir/deb"
 [ -f "$dir/root/boot/vmlinuz-$release" ] || die "no vmlinuz in linux-image-$release"
+# The package leaves depmod to its postinst, which we do not run.
+depmod -b "$dir/root" "$release"
 touch "$dir/.unpacked"
 echo "$dir"

@@ -75,6 +75,7 @@ A_IN=203.0.113.1
 B_IN=203.0.113.2
 
 topology() {
+	modprobe veth && modprobe ip_gre || fatal "modprobe veth ip_gre"
 	ip netns add a
 	ip netns add w
 	ip netns add b
