@@ -16,7 +16,7 @@ timeout --foreground -k 10 "$timeout_s" \
 	qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$mem" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0,115200 panic=-1 oops=panic kasan_multi_shot loglevel=6 $cmdline" \
+	-append "console=ttyS0,115200 panic=-1 oops=panic kasan_multi_shot loglevel=7 $cmdline" \
 	</dev/null 2>&1 | tr -d '\r' | tee "$logfile"
 rc=${PIPESTATUS[0]}
 

@@ -124,3 +124,39 @@ blackhole() { in_ns w ip route add blackhole "$B_WAN/32"; }
 restore() { in_ns w ip route del blackhole "$B_WAN/32"; }
 
 ping_ok() { in_ns "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1; }
+
+# keepalive NS DEV INTERVAL_MS RETRIES: configure and enable through sysfs.
+keepalive() {
+	ka_set "$1" "$2" interval_ms "$3" &&
+		ka_set "$1" "$2" retries "$4" &&
+		ka_set "$1" "$2" enabled 1
+}
+
+ka_at_least() { [ "$(ka "$1" "$2" "$3")" -ge "$4" ]; }
+
+# watch_down NS DEV RETRIES TIMEOUT_MS: wait for the carrier to drop while
+# checking, at every look, Cisco's rule that the line stays up while fewer
+# than RETRIES probes are unanswered. Fails on a violation or a timeout.
+watch_down() {
+	local deadline=$(($(now_ms) + $4)) c1 car c2
+	while :; do
+		c1=$(ka "$1" "$2" counter)
+		car=$(carrier "$1" "$2")
+		c2=$(ka "$1" "$2" counter)
+		if [ "$car" = 1 ] && [ "$c1" -gt "$3" ]; then
+			echo "  line still up with counter $c1 > retries $3"
+			return 1
+		fi
+		if [ "$car" = 0 ]; then
+			if [ "$c2" -le "$3" ]; then
+				echo "  line down with counter $c2 <= retries $3"
+				return 1
+			fi
+			return 0
+		fi
+		[ "$(now_ms)" -lt "$deadline" ] || return 1
+		usleep 5000
+	done
+}
+
+operstate_is() { [ "$(in_ns "$1" cat "/sys/class/net/$2/operstate")" = "$3" ]; }
