@@ -85,12 +85,15 @@ stock_kernel=$sk/root/boot/vmlinuz-$stock_release
 "$REPO_ROOT/scripts/run-guest.sh" "$debug_kernel" "$OUT/debug.cpio.gz" \
 	"$OUT/kunit.log" 600 1024 "gka.mode=kunit" > /dev/null
 guest=$?
-python3 "$dk/tools/testing/kunit/kunit.py" parse "$OUT/kunit.log" \
+"$REPO_ROOT/scripts/ktap-extract.sh" "$OUT/kunit.log" > "$OUT/kunit.ktap"
+python3 "$dk/tools/testing/kunit/kunit.py" parse "$OUT/kunit.ktap" \
 	> "$OUT/kunit-summary.log" 2>&1
 cat "$OUT/kunit-summary.log"
+# "Ran N tests: passed: P, failed: F, ..., errors: E"
 ran=$(grep -o 'Ran [0-9]* tests' "$OUT/kunit-summary.log" | grep -o '[0-9]*' | tail -1)
-kfail=$(grep -o 'failed: [0-9]*' "$OUT/kunit-summary.log" | grep -o '[0-9]*' | tail -1)
-ran=${ran:-0} kfail=${kfail:-0}
+kfail=$(grep -Eo '(failed|crashed|errors): [0-9]+' "$OUT/kunit-summary.log" |
+	awk '{ n += $2 } END { print n + 0 }')
+ran=${ran:-0}
 [ "$ran" -gt 0 ] || { result "KUnit produced results" 1; }
 passed=$((passed + ran - kfail))
 failed=$((failed + kfail))

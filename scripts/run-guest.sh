@@ -10,7 +10,7 @@ set -uo pipefail
 kernel=$1 initrd=$2 logfile=$3 timeout_s=$4 mem=$5 cmdline=$6
 
 # Splats that fail a run whatever the tests said.
-SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|Call Trace:|RCU detected stall|rcu_sched detected|hung_task'
+SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|Call Trace:|RCU detected stall|rcu_sched detected|hung_task|waiting for .* to become free'
 
 timeout --foreground -k 10 "$timeout_s" \
 	qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$mem" \

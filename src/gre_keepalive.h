@@ -15,6 +15,7 @@
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 #include <linux/gre_keepalive.h>
 
 #include "probe.h"
@@ -50,6 +51,7 @@ struct gka_tunnel {
 	u64 last_reply_ns;
 
 	struct hrtimer timer;
+	struct delayed_work reread_work;
 };
 
 /* A consistent copy of a tunnel's keepalive state, for reporting. */

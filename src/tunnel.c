@@ -7,7 +7,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/hashtable.h>
-#include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/math64.h>
 #include <linux/random.h>
@@ -34,10 +33,13 @@ static u32 gka_peer_hash(const struct net *underlay, __be32 remote)
 	return jhash_1word((__force u32)remote, net_hash_mix(underlay));
 }
 
+/*
+ * Only the "gre" kind: its private data is a struct ip_tunnel. A flow-based
+ * gre device has type ARPHRD_NONE, yet is one of ours, to be refused.
+ */
 bool gka_is_gre_device(const struct net_device *dev)
 {
-	return dev->type == ARPHRD_IPGRE && dev->rtnl_link_ops &&
-	       !strcmp(dev->rtnl_link_ops->kind, "gre");
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "gre");
 }
 
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev)
@@ -448,6 +450,24 @@ void gka_tunnel_disable(struct gka_tunnel *kt)
 	pr_info("%s: keepalive disabled\n", kt->dev->name);
 }
 
+/*
+ * ipgre_changelink() announces NETDEV_CHANGE before it stores the new GRE
+ * flags, so a change is read again once RTNL is free. Never blocking on
+ * RTNL lets gka_tunnel_free() cancel this synchronously while holding it.
+ */
+static void gka_reread_work(struct work_struct *work)
+{
+	struct gka_tunnel *kt = container_of(to_delayed_work(work),
+					     struct gka_tunnel, reread_work);
+
+	if (!rtnl_trylock()) {
+		schedule_delayed_work(&kt->reread_work, 1);
+		return;
+	}
+	gka_reread(kt);
+	rtnl_unlock();
+}
+
 void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
 {
 	ASSERT_RTNL();
@@ -459,6 +479,7 @@ void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
 		break;
 	case NETDEV_CHANGE:
 		gka_reread(kt);
+		schedule_delayed_work(&kt->reread_work, 0);
 		break;
 	}
 }
@@ -502,6 +523,7 @@ int gka_tunnel_attach(struct net_device *dev)
 	spin_lock_init(&kt->lock);
 	hrtimer_init(&kt->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	kt->timer.function = gka_timer_fire;
+	INIT_DELAYED_WORK(&kt->reread_work, gka_reread_work);
 	gka_read_tunnel(dev, &kt->match, &kt->unusable_why);
 
 	err = gka_sysfs_add(kt);
@@ -516,6 +538,7 @@ int gka_tunnel_attach(struct net_device *dev)
 
 static void gka_tunnel_free(struct gka_tunnel *kt)
 {
+	cancel_delayed_work_sync(&kt->reread_work);
 	gka_tunnel_disable(kt);
 	gka_sysfs_del(kt);
 	hash_del_rcu(&kt->dev_node);

@@ -160,3 +160,6 @@ watch_down() {
 }
 
 operstate_is() { [ "$(in_ns "$1" cat "/sys/class/net/$2/operstate")" = "$3" ]; }
+
+# ka_refused NS DEV FILE VALUE: the write must fail.
+ka_refused() { ! ka_set "$@" 2>/dev/null; }

@@ -1,0 +1,35 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Developer shortcut: build for one kernel and run the integration tests
+# (or only $2) in its guest, without the rest of make check.
+#   quick.sh stock|debug [TEST]      GKA_MODE=kunit|demo for other modes
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+OUT=$REPO_ROOT/build
+flavour=${1:-stock}
+case "$flavour" in
+stock)
+	sk=$("$REPO_ROOT/scripts/stock-kernel.sh")
+	rel=$(stock_kernel_release)
+	kdir=/usr/src/linux-headers-$rel
+	kernel=$sk/root/boot/vmlinuz-$rel
+	extra=(--stock-root "$sk/root")
+	mem=512
+	;;
+debug)
+	kdir=$("$REPO_ROOT/scripts/build-debug-kernel.sh")
+	rel=$(cat "$kdir/include/config/kernel.release")
+	kernel=$kdir/arch/x86/boot/bzImage
+	extra=()
+	mem=1536
+	;;
+*) die "usage: quick.sh stock|debug [TEST]" ;;
+esac
+"$REPO_ROOT/scripts/build-module.sh" "$kdir" "$OUT/quick-$flavour" >&2
+kos=()
+for ko in "$OUT/quick-$flavour"/src-tree/*.ko; do kos+=(--ko "$ko"); done
+"$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/quick-$flavour.cpio.gz" "$rel" \
+	"${extra[@]}" "${kos[@]}" 2>/dev/null
+exec "$REPO_ROOT/scripts/run-guest.sh" "$kernel" "$OUT/quick-$flavour.cpio.gz" \
+	"$OUT/quick-$flavour.log" 1800 "$mem" \
+	"gka.mode=${GKA_MODE:-tests} ${2:+gka.only=$2}"

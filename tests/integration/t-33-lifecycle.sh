@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Teardown while probes are in flight at 10 ms: delete the tunnel, delete
+# its netns, unload the module. The guest fails on any splat, and on any
+# leak found by the final kmemleak scan.
+. /tests/integration/lib.sh
+
+fast_pair() {
+	topology
+	tunnels
+	reflector b gre1
+	keepalive a gre1 10 3 || fatal "keepalive 10 ms"
+	wait_for 2000 ka_at_least a gre1 replies 20 ||
+		fatal "no replies at 10 ms"
+}
+
+modprobe gre_keepalive || fatal "modprobe gre_keepalive"
+
+fast_pair
+check "delete the tunnel while probing" in_ns a ip link del gre1
+check "recreate it: no keepalive state is left over" sh -c '
+	ip() { /usr/bin/ip "$@"; }
+	ip netns exec a /usr/bin/ip link add gre1 type gre local 192.0.2.1 remote 198.51.100.2 &&
+	[ "$(ip netns exec a cat /sys/class/net/gre1/keepalive/enabled)" = 0 ]'
+ip -all netns delete
+
+fast_pair
+check "delete the tunnel's netns while probing" ip netns del a
+ip -all netns delete
+
+fast_pair
+# The underlay netns dies while the tunnel lives on in another one.
+ip netns add t
+in_ns a ip link add gre2 type gre local $A_WAN remote 198.51.100.3
+in_ns a ip link set gre2 netns t
+in_ns t ip link set gre2 up
+keepalive t gre2 10 3 || not_ok "keepalive on gre2"
+check "delete the underlay netns while probing" ip netns del a
+check "the tunnel goes with its underlay" \
+	wait_for 5000 sh -c '! /usr/bin/ip -n t link show gre2 >/dev/null 2>&1'
+ip -all netns delete
+
+fast_pair
+blackhole
+check "down at 10 ms" watch_down a gre1 3 2000
+check "unload the module while probing" rmmod gre_keepalive
+check_eq "unload restores the carrier" 1 "$(carrier a gre1)"
+ip -all netns delete
+
+# Many tunnels at once, then unload.
+modprobe gre_keepalive || fatal "modprobe gre_keepalive again"
+topology
+for i in $(seq 1 50); do
+	in_ns a ip link add "g$i" type gre local $A_WAN remote 198.51.100.$((i + 2))
+	in_ns a ip link set "g$i" up
+	keepalive a "g$i" 10 1 || not_ok "keepalive on g$i"
+done
+check "50 tunnels probing" wait_for 3000 ka_at_least a g50 probes_sent 5
+check "unload with 50 tunnels probing" rmmod gre_keepalive
+finish
