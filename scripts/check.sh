@@ -74,7 +74,7 @@ debug_test_ko=$OUT/debug-module/src-tree/gre_keepalive_test.ko
 
 # --- Guests ---------------------------------------------------------------
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/debug.cpio.gz" "$debug_release" \
-	--ko "$debug_ko" --ko "$debug_test_ko" || { result initramfs-debug 1; summary; }
+	--kernel-tree "$dk" --ko "$debug_ko" --ko "$debug_test_ko" || { result initramfs-debug 1; summary; }
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/stock.cpio.gz" "$stock_release" \
 	--stock-root "$sk/root" --ko "$stock_ko" || { result initramfs-stock 1; summary; }
 

@@ -2,16 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build the test guest's initramfs: busybox, iproute2, kmod and util-linux
 # with their shared libraries, kernel modules, and the test tree.
-#   mkinitramfs.sh OUT RELEASE [--stock-root DIR] [--ko FILE]... [--bin FILE]...
+#   mkinitramfs.sh OUT RELEASE [--stock-root DIR | --kernel-tree DIR]
+#                  [--ko FILE]... [--bin FILE]...
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 out=$1 release=$2
 shift 2
-stock_root= kos=() bins=()
+stock_root= kernel_tree= kos=() bins=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--stock-root) stock_root=$2; shift 2 ;;
+	--kernel-tree) kernel_tree=$2; shift 2 ;;
 	--ko) kos+=("$2"); shift 2 ;;
 	--bin) bins+=("$2"); shift 2 ;;
 	*) die "mkinitramfs: unknown argument $1" ;;
@@ -71,6 +73,10 @@ if [ -n "$stock_root" ]; then
 	done
 	cp "$stock_root/lib/modules/$release"/modules.{order,builtin,builtin.modinfo} \
 		"$moddir/" 2>/dev/null || true
+fi
+if [ -n "$kernel_tree" ]; then
+	# Everything is built in; modprobe needs to know that.
+	cp "$kernel_tree"/modules.{builtin,builtin.modinfo} "$moddir/"
 fi
 for ko in "${kos[@]}"; do
 	install -m 0644 "$ko" "$moddir/extra/"

@@ -6,6 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=$REPO_ROOT/build
+mkdir -p "$OUT"
 flavour=${1:-stock}
 case "$flavour" in
 stock)
@@ -20,7 +21,7 @@ debug)
 	kdir=$("$REPO_ROOT/scripts/build-debug-kernel.sh")
 	rel=$(cat "$kdir/include/config/kernel.release")
 	kernel=$kdir/arch/x86/boot/bzImage
-	extra=()
+	extra=(--kernel-tree "$kdir")
 	mem=1536
 	;;
 *) die "usage: quick.sh stock|debug [TEST]" ;;

@@ -17,7 +17,7 @@ timeout --foreground -k 10 "$timeout_s" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0,115200 panic=-1 oops=panic kasan_multi_shot loglevel=7 $cmdline" \
-	</dev/null 2>&1 | tr -d '\r' | tee "$logfile"
+	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$logfile"
 rc=${PIPESTATUS[0]}
 
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then

@@ -36,13 +36,20 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 {
 	const struct ip_tunnel_parm *p = f->parms;
 
-	if (!f->kind || strcmp(f->kind, "gre")) {
-		if (f->kind && !strcmp(f->kind, "gretap"))
-			*why = "gretap is an Ethernet tunnel; keepalive needs a point-to-point gre tunnel";
-		else if (f->kind && !strncmp(f->kind, "ip6gre", 6))
-			*why = "ip6gre tunnels are not supported; keepalive needs an IPv4 gre tunnel";
-		else
-			*why = "not a GRE tunnel";
+	if (!f->kind) {
+		*why = "not a GRE tunnel";
+		return -EOPNOTSUPP;
+	}
+	if (!strcmp(f->kind, "gretap")) {
+		*why = "gretap is an Ethernet tunnel, not a point-to-point gre tunnel";
+		return -EOPNOTSUPP;
+	}
+	if (!strncmp(f->kind, "ip6gre", 6)) {
+		*why = "ip6gre tunnels are not supported, only IPv4 gre";
+		return -EOPNOTSUPP;
+	}
+	if (strcmp(f->kind, "gre")) {
+		*why = "not a GRE tunnel";
 		return -EOPNOTSUPP;
 	}
 	if (f->collect_md) {

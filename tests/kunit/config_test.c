@@ -82,9 +82,9 @@ struct refuse_case {
 
 static const struct refuse_case refuse_cases[] = {
 	{ "gretap", "gretap", false, false, htonl(0xc6336402), 0,
-	  "gretap is an Ethernet tunnel; keepalive needs a point-to-point gre tunnel" },
+	  "gretap is an Ethernet tunnel, not a point-to-point gre tunnel" },
 	{ "ip6gre", "ip6gre", false, false, htonl(0xc6336402), 0,
-	  "ip6gre tunnels are not supported; keepalive needs an IPv4 gre tunnel" },
+	  "ip6gre tunnels are not supported, only IPv4 gre" },
 	{ "veth", "veth", false, false, 0, 0, "not a GRE tunnel" },
 	{ "no link ops", NULL, false, false, 0, 0, "not a GRE tunnel" },
 	{ "external", "gre", true, false, 0, 0,

@@ -24,16 +24,16 @@ static const struct script_case script_cases[] = {
 	{ "stays up with replies", 3,
 	  "srsrsrsr", "........", 0, true },
 	{ "reply resets the count", 3,
-	  "sssrsss" "s", "......." "D", 4, false },
+	  "sssrssss", ".......D", 4, false },
 	{ "keeps probing while down, one transition", 3,
 	  "ssssssss", "...D....", 8, false },
 	{ "first reply brings it up", 3,
-	  "ssss" "r" "s", "...D" "U" ".", 1, true },
+	  "ssssrs", "...DU.", 1, true },
 	{ "retries 1", 1, "ss", ".D", 2, false },
 	{ "retries 255", 255, "s", ".", 1, true },
 	{ "reply while up is quiet", 3, "rr", "..", 0, true },
 	{ "down, up, down again", 2,
-	  "sss" "r" "sss", "..D" "U" "..D", 3, false },
+	  "sssrsss", "..DU..D", 3, false },
 };
 
 static void script_case_desc(const struct script_case *c, char *desc)

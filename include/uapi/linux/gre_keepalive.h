@@ -70,6 +70,10 @@ enum gre_keepalive_attr {
 	GRE_KEEPALIVE_A_LAST_CHANGE_NS,		/* u64, CLOCK_REALTIME ns, 0 = never */
 	GRE_KEEPALIVE_A_LAST_REPLY_NS,		/* u64, CLOCK_REALTIME ns, 0 = never */
 	GRE_KEEPALIVE_A_REASON,			/* u8, enum gre_keepalive_reason */
+	GRE_KEEPALIVE_A_SUSPENDED,		/* string: why an enabled tunnel
+						 * cannot probe right now
+						 */
+	GRE_KEEPALIVE_A_ADMIN_UP,		/* u8: tunnel is admin up */
 
 	__GRE_KEEPALIVE_A_MAX,
 	GRE_KEEPALIVE_A_MAX = __GRE_KEEPALIVE_A_MAX - 1
