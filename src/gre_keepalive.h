@@ -83,6 +83,7 @@ void gka_tunnel_disable(struct gka_tunnel *kt);
 void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event);
 void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info);
 bool gka_is_gre_device(const struct net_device *dev);
+int gka_tunnel_check(const struct net_device *dev, const char **why);
 
 /*
  * tunnel.c: called by the receive hook in softirq context under RCU. Finds
@@ -97,6 +98,11 @@ int gka_rx_hook_get(struct net *net);
 void gka_rx_hook_put(struct net *net);
 int gka_rx_init(void);
 void gka_rx_exit(void);
+
+/* netlink.c */
+void gka_nl_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason);
+int gka_nl_init(void);
+void gka_nl_exit(void);
 
 /* sysfs.c */
 int gka_sysfs_add(struct gka_tunnel *kt);

@@ -93,13 +93,18 @@ static int __init gka_init(void)
 	err = gka_rx_init();
 	if (err)
 		return err;
+	err = gka_nl_init();
+	if (err)
+		goto err_rx;
 	/* Replays REGISTER and UP for tunnels that exist already. */
 	err = register_netdevice_notifier(&gka_netdev_notifier);
 	if (err)
-		goto err_rx;
+		goto err_nl;
 	pr_info("loaded\n");
 	return 0;
 
+err_nl:
+	gka_nl_exit();
 err_rx:
 	gka_rx_exit();
 	return err;
@@ -111,6 +116,7 @@ static void __exit gka_exit(void)
 	rtnl_lock();
 	gka_tunnel_detach_all();
 	rtnl_unlock();
+	gka_nl_exit();
 	gka_rx_exit();
 	/* kfree_rcu() callbacks must not outlive the module's text. */
 	rcu_barrier();

@@ -69,6 +69,14 @@ static int gka_read_tunnel(const struct net_device *dev, struct gka_match *m,
 	return gka_check_tunnel(&facts, m, why);
 }
 
+/* Can @dev run keepalive? Any device: names what is wrong with it. */
+int gka_tunnel_check(const struct net_device *dev, const char **why)
+{
+	struct gka_match m;
+
+	return gka_read_tunnel(dev, &m, why);
+}
+
 static void gka_log_down(struct gka_tunnel *kt, u32 unanswered, u32 interval)
 {
 	pr_info("%s: line protocol down (%u keepalives unanswered, %u ms interval)\n",
@@ -177,8 +185,11 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 	counter = kt->state.counter;
 	spin_unlock(&kt->lock);
 
-	if (tr == GKA_LINE_DOWN)
+	/* Announced before the probe whose reply would bring it back up. */
+	if (tr == GKA_LINE_DOWN) {
 		gka_log_down(kt, unanswered, interval);
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_TIMEOUT);
+	}
 
 	rcu_read_lock_bh();
 	sent = gka_send_probe(kt, &m, counter);
@@ -226,9 +237,11 @@ bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
 		return false;
 
 	pr_debug("%s: keepalive reply from %pI4\n", kt->dev->name, &saddr);
-	if (tr == GKA_LINE_UP)
+	if (tr == GKA_LINE_UP) {
 		pr_info("%s: line protocol up (keepalive reply received)\n",
 			kt->dev->name);
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_REPLY);
+	}
 	return true;
 }
 
@@ -357,6 +370,8 @@ static void gka_reread(struct gka_tunnel *kt)
 	if (!kt->active && kt->enabled && !kt->usable)
 		gka_restore_carrier(kt);
 	gka_sync(kt);
+	if (kt->enabled)
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_TUNNEL_CHANGED);
 }
 
 int gka_tunnel_set(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
@@ -390,6 +405,7 @@ int gka_tunnel_set(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
 		pr_info("%s: keepalive %u ms, retries %u\n", kt->dev->name,
 			interval_ms, retries);
 		gka_sync(kt);
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_ENABLED);
 		return 0;
 	}
 
@@ -413,6 +429,7 @@ int gka_tunnel_set(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
 	}
 	pr_info("%s: keepalive changed to %u ms, retries %u\n", kt->dev->name,
 		interval_ms, retries);
+	gka_nl_notify(kt, GRE_KEEPALIVE_REASON_CHANGED);
 	return 0;
 }
 
@@ -438,16 +455,22 @@ int gka_tunnel_store(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
 	return 0;
 }
 
+static void __gka_tunnel_disable(struct gka_tunnel *kt)
+{
+	kt->enabled = false;
+	gka_sync(kt);
+	gka_peer_unhash(kt);
+	gka_restore_carrier(kt);
+}
+
 void gka_tunnel_disable(struct gka_tunnel *kt)
 {
 	ASSERT_RTNL();
 	if (!kt->enabled)
 		return;
-	kt->enabled = false;
-	gka_sync(kt);
-	gka_peer_unhash(kt);
-	gka_restore_carrier(kt);
+	__gka_tunnel_disable(kt);
 	pr_info("%s: keepalive disabled\n", kt->dev->name);
+	gka_nl_notify(kt, GRE_KEEPALIVE_REASON_DISABLED);
 }
 
 /*
@@ -476,6 +499,10 @@ void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
 	case NETDEV_DOWN:
 		/* Admin up restarts from scratch, as "no shutdown" does. */
 		gka_sync(kt);
+		if (kt->enabled)
+			gka_nl_notify(kt, event == NETDEV_UP ?
+				      GRE_KEEPALIVE_REASON_ADMIN_UP :
+				      GRE_KEEPALIVE_REASON_ADMIN_DOWN);
 		break;
 	case NETDEV_CHANGE:
 		gka_reread(kt);
@@ -539,7 +566,10 @@ int gka_tunnel_attach(struct net_device *dev)
 static void gka_tunnel_free(struct gka_tunnel *kt)
 {
 	cancel_delayed_work_sync(&kt->reread_work);
-	gka_tunnel_disable(kt);
+	if (kt->enabled) {
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_TUNNEL_GONE);
+		__gka_tunnel_disable(kt);
+	}
 	gka_sysfs_del(kt);
 	hash_del_rcu(&kt->dev_node);
 	netdev_put(kt->dev, &kt->dev_tracker);

@@ -50,7 +50,8 @@ enum gre_keepalive_reason {
 	GRE_KEEPALIVE_REASON_REPLY,		/* a reply brought the line up */
 	GRE_KEEPALIVE_REASON_ADMIN_UP,		/* tunnel set up: restart */
 	GRE_KEEPALIVE_REASON_TUNNEL_CHANGED,	/* tunnel parameters changed */
-	GRE_KEEPALIVE_REASON_TUNNEL_GONE,	/* tunnel deleted or unusable */
+	GRE_KEEPALIVE_REASON_TUNNEL_GONE,	/* tunnel deleted */
+	GRE_KEEPALIVE_REASON_ADMIN_DOWN,	/* tunnel set down: probing stops */
 };
 
 enum gre_keepalive_attr {
