@@ -68,15 +68,19 @@ st=$?
 grep -Ei 'warning|error' "$OUT/debug-build.log" && st=1
 result "build W=1 (debug kernel with KUnit)" $st
 
+"$REPO_ROOT/scripts/build-tools.sh" > "$OUT/tools.log" 2>&1
+result "userspace tool and test helpers build, -Werror" $?
+tools=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend")
+
 stock_ko=$OUT/stock-w1/src-tree/gre_keepalive.ko
 debug_ko=$OUT/debug-module/src-tree/gre_keepalive.ko
 debug_test_ko=$OUT/debug-module/src-tree/gre_keepalive_test.ko
 
 # --- Guests ---------------------------------------------------------------
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/debug.cpio.gz" "$debug_release" \
-	--kernel-tree "$dk" --ko "$debug_ko" --ko "$debug_test_ko" || { result initramfs-debug 1; summary; }
+	--kernel-tree "$dk" --ko "$debug_ko" --ko "$debug_test_ko" "${tools[@]}" || { result initramfs-debug 1; summary; }
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/stock.cpio.gz" "$stock_release" \
-	--stock-root "$sk/root" --ko "$stock_ko" || { result initramfs-stock 1; summary; }
+	--stock-root "$sk/root" --ko "$stock_ko" "${tools[@]}" || { result initramfs-stock 1; summary; }
 
 debug_kernel=$dk/arch/x86/boot/bzImage
 stock_kernel=$sk/root/boot/vmlinuz-$stock_release

@@ -30,9 +30,12 @@ add_with_libs() {
 	local f lib
 	f=$(readlink -f "$1")
 	install -D -m 0755 "$f" "$root${2:-$1}"
-	ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
-		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
-	done
+	# A static binary has no libraries, and ldd says so on stderr.
+	{ ldd "$f" 2>/dev/null || true; } | { grep -o '/[^ ]*' || true; } |
+		while read -r lib; do
+			[ -e "$root$lib" ] ||
+				install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+		done
 }
 
 install -m 0755 /bin/busybox "$root/bin/busybox"
@@ -44,6 +47,7 @@ done
 # are shadowed in the tests by functions that call these paths.
 add_with_libs /usr/bin/ip /usr/bin/ip
 add_with_libs /usr/sbin/tc /usr/sbin/tc
+add_with_libs /usr/sbin/genl /usr/sbin/genl
 add_with_libs /usr/bin/kmod /usr/bin/kmod
 for t in insmod rmmod modprobe depmod lsmod modinfo; do
 	ln -sf /usr/bin/kmod "$root/usr/sbin/$t"

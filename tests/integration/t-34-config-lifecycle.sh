@@ -39,6 +39,26 @@ check "keyed replies keep it up" \
 	wait_for 2000 ka_at_least a gre1 replies $(($(ka a gre1 replies) + 3))
 check_eq "still up" 1 "$(carrier a gre1)"
 
+# Renamed, and moved to another netns, while enabled: it keeps probing,
+# under its new name, from its unchanged underlay.
+in_ns a ip link set gre1 down
+in_ns a ip link set gre1 name wan1
+in_ns a ip link set wan1 up
+p=$(ka a wan1 probes_sent)
+check "renamed tunnel keeps probing" \
+	wait_for 2000 ka_at_least a wan1 probes_sent $((p + 2))
+ip netns add t
+in_ns a ip link set wan1 netns t
+in_ns t ip link set wan1 up
+check_eq "moved tunnel keeps its configuration" 1 "$(ka t wan1 enabled)"
+p=$(ka t wan1 replies)
+check "moved tunnel keeps getting replies" \
+	wait_for 2000 ka_at_least t wan1 replies $((p + 2))
+in_ns t ip link set wan1 netns a
+in_ns a ip link set wan1 name gre1
+in_ns a ip link set gre1 up
+in_ns a ip addr add $A_IN/30 dev gre1
+
 # Disabling while down restores the carrier.
 blackhole
 check "down before disabling" watch_down a gre1 3 2000

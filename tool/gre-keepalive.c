@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gre-keepalive: configure and watch Cisco-style keepalive on Linux GRE
+ * tunnels through the gre_keepalive generic netlink family.
+ *
+ *   gre-keepalive [OPTIONS] set DEV [interval SECONDS|MSms] [retries N]
+ *   gre-keepalive [OPTIONS] del DEV
+ *   gre-keepalive [OPTIONS] show [DEV]
+ *   gre-keepalive [OPTIONS] monitor
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/genetlink.h>
+#include <linux/gre_keepalive.h>
+
+#include "compat.h"
+#include "json.h"
+#include "nl.h"
+#include "status.h"
+
+#ifndef GK_VERSION
+#define GK_VERSION	"unknown"
+#endif
+
+#define PROG		"gre-keepalive"
+
+enum {
+	GK_EXIT_OK	= 0,
+	GK_EXIT_FAIL	= 1,	/* the kernel said no, or could not be asked */
+	GK_EXIT_USAGE	= 2,
+};
+
+/* Outcome of parsing: go on, a usage error (printed), or help/version. */
+enum {
+	PARSE_OK,
+	PARSE_USAGE,
+	PARSE_DONE,
+};
+
+enum gk_cmd {
+	GK_CMD_NONE,
+	GK_CMD_SET,
+	GK_CMD_DEL,
+	GK_CMD_SHOW,
+	GK_CMD_MONITOR,
+	GK_CMD_HELP,
+	GK_CMD_VERSION,
+};
+
+struct gk_args {
+	enum gk_cmd cmd;
+	bool json;
+	bool pretty;
+	const char *dev;
+	bool has_interval;
+	__u32 interval_ms;
+	bool has_retries;
+	__u32 retries;
+};
+
+struct arg_iter {
+	int argc;
+	char **argv;
+	int i;
+	bool opts_done;		/* "--" seen */
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " [OPTIONS] COMMAND\n"
+		"\n"
+		"Commands:\n"
+		"  set DEV [interval SECONDS|MSms] [retries N]\n"
+		"                 enable keepalive on GRE tunnel DEV, or change it\n"
+		"  del DEV        disable keepalive on DEV\n"
+		"  show [DEV]     show keepalive state of DEV, or of every GRE tunnel\n"
+		"  monitor        print keepalive events as they happen\n"
+		"  help           print this help\n"
+		"\n"
+		"Options (before or after the command):\n"
+		"  -j, --json     JSON output (show: an array; monitor: one object per line)\n"
+		"  -p, --pretty   pretty-printed JSON (implies --json)\n"
+		"  -h, --help     print this help\n"
+		"  -V, --version  print the version\n"
+		"\n"
+		"interval is 10ms..32767s: a bare integer is seconds, \"100ms\" is\n"
+		"milliseconds (default 10 s); retries is 1..255 (default 3).\n"
+		"Cisco \"keepalive 5 4\" is: " PROG " set DEV interval 5 retries 4\n");
+}
+
+static int __printf(1, 2) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(PROG ": ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry '" PROG " help' for more information.\n", stderr);
+	return PARSE_USAGE;
+}
+
+static int take_short_options(const char *arg, struct gk_args *a)
+{
+	const char *p;
+
+	for (p = arg + 1; *p; p++) {
+		switch (*p) {
+		case 'j':
+			a->json = true;
+			break;
+		case 'p':
+			a->json = true;
+			a->pretty = true;
+			break;
+		case 'h':
+			a->cmd = GK_CMD_HELP;
+			return PARSE_DONE;
+		case 'V':
+			a->cmd = GK_CMD_VERSION;
+			return PARSE_DONE;
+		default:
+			return usage_error("unknown option '-%c'", *p);
+		}
+	}
+	return PARSE_OK;
+}
+
+static int take_long_option(const char *arg, struct gk_args *a)
+{
+	if (!strcmp(arg, "--json"))
+		return take_short_options("-j", a);
+	if (!strcmp(arg, "--pretty"))
+		return take_short_options("-p", a);
+	if (!strcmp(arg, "--help"))
+		return take_short_options("-h", a);
+	if (!strcmp(arg, "--version"))
+		return take_short_options("-V", a);
+	return usage_error("unknown option '%s'", arg);
+}
+
+/*
+ * The next argument that is not an option, in *word (NULL at the end),
+ * taking the options met on the way.
+ */
+static int next_word(struct arg_iter *it, struct gk_args *a, const char **word)
+{
+	const char *arg;
+	int ret;
+
+	*word = NULL;
+	while (it->i < it->argc) {
+		arg = it->argv[it->i++];
+		if (it->opts_done || arg[0] != '-' || !arg[1]) {
+			*word = arg;
+			return PARSE_OK;
+		}
+		if (!strcmp(arg, "--")) {
+			it->opts_done = true;
+			continue;
+		}
+		if (arg[1] == '-')
+			ret = take_long_option(arg, a);
+		else
+			ret = take_short_options(arg, a);
+		if (ret != PARSE_OK)
+			return ret;
+	}
+	return PARSE_OK;
+}
+
+/* The value of keyword key, taken as is (it may start with '-'). */
+static int next_value(struct arg_iter *it, const char *key, const char **value)
+{
+	if (it->i >= it->argc)
+		return usage_error("%s needs a value", key);
+	*value = it->argv[it->i++];
+	return PARSE_OK;
+}
+
+/* Leading decimal digits of s, saturating above UINT32_MAX; -1 if none. */
+static int parse_digits(const char *s, __u64 *val, const char **end)
+{
+	__u64 v = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (__u64)(*p - '0');
+		if (v > UINT32_MAX)
+			v = (__u64)UINT32_MAX + 1;
+	}
+	*end = p;
+	*val = v;
+	return p == s ? -1 : 0;
+}
+
+/* "5" and "5s" are seconds, "100ms" milliseconds. */
+static int parse_interval(const char *s, __u32 *ms)
+{
+	const char *end;
+	__u64 v;
+
+	if ((isdigit((unsigned char)*s) || *s == '.') && strpbrk(s, ".,"))
+		return usage_error("interval must be an integer, e.g. 1500ms for 1.5 s (got '%s')",
+				   s);
+	if (parse_digits(s, &v, &end) < 0)
+		goto bad;
+	if (!*end || !strcmp(end, "s"))
+		v *= 1000;
+	else if (strcmp(end, "ms"))
+		goto bad;
+	if (v < GRE_KEEPALIVE_INTERVAL_MS_MIN ||
+	    v > GRE_KEEPALIVE_INTERVAL_MS_MAX)
+		return usage_error("interval must be 10ms..32767s (got '%s')", s);
+	*ms = (__u32)v;
+	return PARSE_OK;
+bad:
+	return usage_error("interval must be SECONDS or MSms, e.g. 5 or 100ms (got '%s')",
+			   s);
+}
+
+static int parse_retries(const char *s, __u32 *retries)
+{
+	const char *end;
+	__u64 v;
+
+	if (parse_digits(s, &v, &end) < 0 || *end ||
+	    v < GRE_KEEPALIVE_RETRIES_MIN || v > GRE_KEEPALIVE_RETRIES_MAX)
+		return usage_error("retries must be 1..255 (got '%s')", s);
+	*retries = (__u32)v;
+	return PARSE_OK;
+}
+
+static int check_dev(const char *dev)
+{
+	if (!*dev)
+		return usage_error("DEV name is empty");
+	if (strlen(dev) >= IF_NAMESIZE)
+		return usage_error("DEV name too long (at most %d characters): '%s'",
+				   IF_NAMESIZE - 1, dev);
+	return PARSE_OK;
+}
+
+static int parse_dev(struct arg_iter *it, struct gk_args *a, bool required)
+{
+	const char *dev;
+	int ret;
+
+	ret = next_word(it, a, &dev);
+	if (ret != PARSE_OK)
+		return ret;
+	if (!dev)
+		return required ? usage_error("missing DEV") : PARSE_OK;
+	a->dev = dev;
+	return check_dev(dev);
+}
+
+/* Nothing may follow; options still may. */
+static int parse_end(struct arg_iter *it, struct gk_args *a)
+{
+	const char *word;
+	int ret;
+
+	ret = next_word(it, a, &word);
+	if (ret != PARSE_OK)
+		return ret;
+	if (word)
+		return usage_error("unknown argument '%s'", word);
+	return PARSE_OK;
+}
+
+static int parse_set_option(struct arg_iter *it, struct gk_args *a,
+			    const char *key)
+{
+	const char *value = NULL;
+	int ret;
+
+	if (strcmp(key, "interval") && strcmp(key, "retries"))
+		return usage_error("unknown argument '%s'", key);
+	if (!strcmp(key, "interval") ? a->has_interval : a->has_retries)
+		return usage_error("%s given twice", key);
+	ret = next_value(it, key, &value);
+	if (ret != PARSE_OK)
+		return ret;
+	if (!strcmp(key, "interval")) {
+		a->has_interval = true;
+		return parse_interval(value, &a->interval_ms);
+	}
+	a->has_retries = true;
+	return parse_retries(value, &a->retries);
+}
+
+static int parse_set(struct arg_iter *it, struct gk_args *a)
+{
+	const char *key;
+	int ret;
+
+	ret = parse_dev(it, a, true);
+	if (ret != PARSE_OK)
+		return ret;
+	/* "set interval 5": the tunnel was forgotten, not named "interval". */
+	if (!strcmp(a->dev, "interval") || !strcmp(a->dev, "retries"))
+		return usage_error("missing DEV (before '%s')", a->dev);
+	for (;;) {
+		ret = next_word(it, a, &key);
+		if (ret != PARSE_OK || !key)
+			return ret;
+		ret = parse_set_option(it, a, key);
+		if (ret != PARSE_OK)
+			return ret;
+	}
+}
+
+static int parse_del(struct arg_iter *it, struct gk_args *a)
+{
+	int ret = parse_dev(it, a, true);
+
+	return ret == PARSE_OK ? parse_end(it, a) : ret;
+}
+
+static int parse_show(struct arg_iter *it, struct gk_args *a)
+{
+	int ret = parse_dev(it, a, false);
+
+	return ret == PARSE_OK ? parse_end(it, a) : ret;
+}
+
+static int parse_no_args(struct arg_iter *it, struct gk_args *a)
+{
+	return parse_end(it, a);
+}
+
+static const struct {
+	const char *name;
+	enum gk_cmd cmd;
+	int (*parse)(struct arg_iter *it, struct gk_args *a);
+} gk_commands[] = {
+	{ "set",	GK_CMD_SET,	parse_set },
+	{ "del",	GK_CMD_DEL,	parse_del },
+	{ "show",	GK_CMD_SHOW,	parse_show },
+	{ "monitor",	GK_CMD_MONITOR,	parse_no_args },
+	{ "help",	GK_CMD_HELP,	parse_no_args },
+};
+
+static int parse_args(int argc, char **argv, struct gk_args *a)
+{
+	struct arg_iter it = { .argc = argc, .argv = argv, .i = 1 };
+	const char *word;
+	size_t i;
+	int ret;
+
+	ret = next_word(&it, a, &word);
+	if (ret != PARSE_OK)
+		return ret;
+	if (!word)
+		return usage_error("missing command");
+	for (i = 0; i < ARRAY_SIZE(gk_commands); i++) {
+		if (!strcmp(word, gk_commands[i].name)) {
+			a->cmd = gk_commands[i].cmd;
+			return gk_commands[i].parse(&it, a);
+		}
+	}
+	return usage_error("unknown command '%s'", word);
+}
+
+/* Flush stdout; report a failed write (a full disk, a closed pipe). */
+static int flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+	return -1;
+}
+
+/* set and del: one request, acknowledged. */
+static int cmd_config(const struct gk_args *a, __u8 cmd)
+{
+	struct nlmsghdr *nlh;
+	struct gk_nl_err e;
+	struct gk_nl nl;
+	int ret;
+
+	if (gk_nl_connect(&nl) < 0)
+		return GK_EXIT_FAIL;
+	nlh = gk_nl_request(&nl, cmd, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, a->dev);
+	if (a->has_interval)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_INTERVAL_MS, a->interval_ms);
+	if (a->has_retries)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_RETRIES, a->retries);
+	ret = gk_nl_talk(&nl, nlh, NULL, NULL, &e);
+	if (ret < 0)
+		gk_nl_perror(&e);
+	gk_nl_close(&nl);
+	return ret < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
+}
+
+struct show_list {
+	__u16 family;
+	struct gk_status *v;
+	size_t n;
+	size_t cap;
+};
+
+static int show_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct show_list *l = data;
+	struct gk_status *v;
+	size_t cap;
+
+	if (nlh->nlmsg_type != l->family)
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		cap = l->cap ? 2 * l->cap : 16;
+		v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return MNL_CB_ERROR;	/* errno is ENOMEM */
+		l->v = v;
+		l->cap = cap;
+	}
+	if (gk_status_parse(nlh, &l->v[l->n]) < 0)
+		return MNL_CB_ERROR;
+	l->n++;
+	return MNL_CB_OK;
+}
+
+static void show_print(const struct gk_args *a, const struct show_list *l)
+{
+	struct json j;
+	size_t i;
+
+	if (!a->json) {
+		for (i = 0; i < l->n; i++)
+			gk_status_print(stdout, &l->v[i]);
+		return;
+	}
+	json_init(&j, stdout, a->pretty);
+	json_begin(&j, NULL, '[');
+	for (i = 0; i < l->n; i++) {
+		json_begin(&j, NULL, '{');
+		gk_status_json(&j, &l->v[i]);
+		json_end(&j, '}');
+	}
+	json_end(&j, ']');
+	putchar('\n');
+}
+
+static int cmd_show(const struct gk_args *a)
+{
+	struct show_list l = { 0 };
+	struct nlmsghdr *nlh;
+	struct gk_nl_err e;
+	struct gk_nl nl;
+	int ret;
+
+	if (gk_nl_connect(&nl) < 0)
+		return GK_EXIT_FAIL;
+	l.family = nl.family;
+	if (a->dev) {
+		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_GET, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, a->dev);
+	} else {
+		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_GET, NLM_F_DUMP);
+	}
+	ret = gk_nl_talk(&nl, nlh, show_cb, &l, &e);
+	gk_nl_close(&nl);
+	if (ret < 0)
+		gk_nl_perror(&e);
+	else
+		show_print(a, &l);
+	free(l.v);
+	if (ret < 0 || flush_stdout() < 0)
+		return GK_EXIT_FAIL;
+	return GK_EXIT_OK;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static int monitor_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const bool *json = data;
+	const struct genlmsghdr *genl;
+	struct gk_status st;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
+		return MNL_CB_OK;
+	genl = mnl_nlmsg_get_payload(nlh);
+	if (genl->cmd != GRE_KEEPALIVE_CMD_EVENT)
+		return MNL_CB_OK;
+	if (gk_status_parse(nlh, &st) < 0) {
+		fprintf(stderr, PROG ": ignoring a malformed event\n");
+		return MNL_CB_OK;
+	}
+	if (*json)
+		gk_event_json(stdout, &st, now_ns());
+	else
+		gk_event_print(stdout, &st, now_ns());
+	/* Read through pipes: every line must leave now. */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static int cmd_monitor(const struct gk_args *a)
+{
+	bool json = a->json;
+	struct gk_nl nl;
+	int ret;
+
+	if (gk_nl_connect(&nl) < 0)
+		return GK_EXIT_FAIL;
+	ret = gk_nl_listen(&nl, monitor_cb, &json);
+	gk_nl_close(&nl);
+	return ret < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct gk_args a = { .cmd = GK_CMD_NONE };
+
+	if (parse_args(argc, argv, &a) == PARSE_USAGE)
+		return GK_EXIT_USAGE;
+
+	switch (a.cmd) {
+	case GK_CMD_SET:
+		return cmd_config(&a, GRE_KEEPALIVE_CMD_SET);
+	case GK_CMD_DEL:
+		return cmd_config(&a, GRE_KEEPALIVE_CMD_DEL);
+	case GK_CMD_SHOW:
+		return cmd_show(&a);
+	case GK_CMD_MONITOR:
+		return cmd_monitor(&a);
+	case GK_CMD_VERSION:
+		printf(PROG " %s (netlink family %s version %d)\n", GK_VERSION,
+		       GRE_KEEPALIVE_GENL_NAME, GRE_KEEPALIVE_GENL_VERSION);
+		return flush_stdout() < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
+	case GK_CMD_HELP:
+	default:
+		usage(stdout);
+		return flush_stdout() < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
+	}
+}

@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink plumbing for gre-keepalive.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <linux/genetlink.h>
+#include <linux/gre_keepalive.h>
+#include <linux/netlink.h>
+
+#include "compat.h"
+#include "nl.h"
+
+/* Requests are a header and a few small attributes. */
+#define GK_NL_REQ_SIZE	1024
+/* Large enough for any dump skb the kernel builds for us. */
+#define GK_NL_BUF_SIZE	32768
+/* Socket receive buffer asked for by monitor (capped by rmem_max). */
+#define GK_NL_EVENTS_RCVBUF	(1024 * 1024)
+
+#define CTRL_NAME	"nlctrl"
+#define CTRL_NOTIFY	"notify"
+
+struct talk_ctx {
+	mnl_cb_t cb;
+	void *data;
+	struct gk_nl_err *e;
+};
+
+/* What CTRL_CMD_GETFAMILY and CTRL_CMD_DELFAMILY tell about a family. */
+struct ctrl_family {
+	const char *grp_name;	/* the multicast group we look for */
+	__u16 id;
+	__u32 grp_id;
+};
+
+static int gk_nl_open(struct gk_nl *nl)
+{
+	int one = 1;
+
+	memset(nl, 0, sizeof(*nl));
+	/* Zeroed: libmnl leaves attribute padding as it finds it. */
+	nl->req = calloc(1, GK_NL_REQ_SIZE);
+	nl->buf = malloc(GK_NL_BUF_SIZE);
+	nl->buf_len = GK_NL_BUF_SIZE;
+	if (!nl->req || !nl->buf) {
+		fprintf(stderr, "gre-keepalive: out of memory\n");
+		return -1;
+	}
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock) {
+		fprintf(stderr, "gre-keepalive: cannot open generic netlink socket: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	/* Best effort: without them we just print fewer details. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		fprintf(stderr, "gre-keepalive: cannot bind netlink socket: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	return 0;
+}
+
+void gk_nl_close(struct gk_nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl->req);
+	free(nl->buf);
+	memset(nl, 0, sizeof(*nl));
+}
+
+static struct nlmsghdr *genl_request(struct gk_nl *nl, __u16 family,
+				     __u8 cmd, __u8 version,
+				     __u16 flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->req);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+struct nlmsghdr *gk_nl_request(struct gk_nl *nl, __u8 cmd, __u16 flags)
+{
+	return genl_request(nl, nl->family, cmd, GRE_KEEPALIVE_GENL_VERSION,
+			    flags);
+}
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct gk_nl_err *e = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(e->msg, sizeof(e->msg), "%s", mnl_attr_get_str(attr));
+	return MNL_CB_OK;
+}
+
+/* Extended ack TLVs start offset bytes into nlh's payload. */
+static void parse_extack(const struct nlmsghdr *nlh, unsigned int offset,
+			 struct gk_nl_err *e)
+{
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) ||
+	    offset >= mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_parse(nlh, offset, extack_attr_cb, e);
+}
+
+static int talk_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	struct talk_ctx *ctx = data;
+	unsigned int offset = sizeof(*err);
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
+		ctx->e->err = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	/* Unless capped, the error quotes our whole request. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+	    err->msg.nlmsg_len > sizeof(err->msg))
+		offset += err->msg.nlmsg_len - sizeof(err->msg);
+	parse_extack(nlh, offset, ctx->e);
+	ctx->e->err = -err->error;
+	if (!err->error && ctx->e->msg[0])
+		fprintf(stderr, "gre-keepalive: warning: %s\n", ctx->e->msg);
+	return MNL_CB_STOP;
+}
+
+/* The end of a dump, possibly carrying the error that cut it short. */
+static int talk_done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk_ctx *ctx = data;
+	int err;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err)) {
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+		if (err < 0) {
+			parse_extack(nlh, sizeof(err), ctx->e);
+			ctx->e->err = -err;
+		}
+	}
+	return MNL_CB_STOP;
+}
+
+static int talk_ok_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(void)data;
+	return MNL_CB_OK;
+}
+
+static int talk_data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk_ctx *ctx = data;
+	int ret;
+
+	if (!ctx->cb)
+		return MNL_CB_OK;
+	errno = 0;
+	ret = ctx->cb(nlh, ctx->data);
+	if (ret == MNL_CB_ERROR)
+		ctx->e->err = errno ?: EBADMSG;
+	return ret;
+}
+
+int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+	       void *data, struct gk_nl_err *e)
+{
+	/* libmnl wants it writable; a type without a callback is ignored. */
+	mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
+		[NLMSG_NOOP]	= talk_ok_cb,
+		[NLMSG_ERROR]	= talk_error_cb,
+		[NLMSG_DONE]	= talk_done_cb,
+		[NLMSG_OVERRUN]	= talk_ok_cb,
+	};
+	struct talk_ctx ctx = { .cb = cb, .data = data, .e = e };
+	ssize_t n;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	nlh->nlmsg_seq = ++nl->seq;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
+		e->err = errno;
+		return -1;
+	}
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			e->err = errno;
+			return -1;
+		}
+		errno = 0;
+		ret = mnl_cb_run2(nl->buf, n, nlh->nlmsg_seq, nl->portid,
+				  talk_data_cb, &ctx, ctl_cbs,
+				  ARRAY_SIZE(ctl_cbs));
+		if (ret != MNL_CB_OK)
+			break;
+	}
+	if (ret == MNL_CB_ERROR && !e->err)
+		e->err = errno ?: EPROTO;
+	return e->err ? -1 : 0;
+}
+
+void gk_nl_perror(const struct gk_nl_err *e)
+{
+	if (e->msg[0])
+		fprintf(stderr, "gre-keepalive: %s (%s)\n", e->msg,
+			strerror(e->err));
+	else if (e->err == EPERM)
+		fprintf(stderr, "gre-keepalive: %s (CAP_NET_ADMIN needed)\n",
+			strerror(e->err));
+	else
+		fprintf(stderr, "gre-keepalive: %s\n", strerror(e->err));
+}
+
+static int ctrl_grp_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	__u16 type = mnl_attr_get_type(attr);
+
+	if (type == CTRL_ATTR_MCAST_GRP_NAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		tb[type] = attr;
+	else if (type == CTRL_ATTR_MCAST_GRP_ID &&
+		 mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static void ctrl_parse_groups(const struct nlattr *groups,
+			      struct ctrl_family *fam)
+{
+	const struct nlattr *pos;
+
+	mnl_attr_for_each_nested(pos, groups) {
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+
+		mnl_attr_parse_nested(pos, ctrl_grp_attr_cb, tb);
+		if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    fam->grp_name))
+			fam->grp_id = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+}
+
+static int ctrl_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	__u16 type = mnl_attr_get_type(attr);
+
+	if (type == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+		tb[type] = attr;
+	else if (type == CTRL_ATTR_MCAST_GROUPS &&
+		 mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Fill fam from an nlctrl message; 0 if it names a family. */
+static int ctrl_parse(const struct nlmsghdr *nlh, struct ctrl_family *fam)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN) ||
+	    mnl_attr_parse(nlh, GENL_HDRLEN, ctrl_attr_cb, tb) < 0 ||
+	    !tb[CTRL_ATTR_FAMILY_ID])
+		return -1;
+	fam->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS] && fam->grp_name)
+		ctrl_parse_groups(tb[CTRL_ATTR_MCAST_GROUPS], fam);
+	return 0;
+}
+
+static int ctrl_family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return MNL_CB_OK;
+	if (ctrl_parse(nlh, data) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+/* Resolve a generic netlink family by name, and one of its groups. */
+static int ctrl_get_family(struct gk_nl *nl, const char *name,
+			   struct ctrl_family *fam, struct gk_nl_err *e)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = genl_request(nl, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	if (gk_nl_talk(nl, nlh, ctrl_family_cb, fam, e) < 0)
+		return -1;
+	if (!fam->id) {
+		e->err = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+int gk_nl_connect(struct gk_nl *nl)
+{
+	struct ctrl_family fam = { .grp_name = GRE_KEEPALIVE_MCGRP_EVENTS };
+	struct gk_nl_err e;
+
+	if (gk_nl_open(nl) < 0)
+		goto fail;
+	if (ctrl_get_family(nl, GRE_KEEPALIVE_GENL_NAME, &fam, &e) < 0) {
+		if (e.err == ENOENT)
+			fprintf(stderr,
+				"gre-keepalive: kernel module not loaded (family %s not found); load it with: modprobe gre_keepalive\n",
+				GRE_KEEPALIVE_GENL_NAME);
+		else
+			gk_nl_perror(&e);
+		goto fail;
+	}
+	nl->family = fam.id;
+	nl->events_grp = fam.grp_id;
+	return 0;
+fail:
+	gk_nl_close(nl);
+	return -1;
+}
+
+static int join_group(struct gk_nl *nl, __u32 grp)
+{
+	return mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &grp,
+				     sizeof(grp));
+}
+
+struct listen_ctx {
+	mnl_cb_t cb;
+	void *data;
+	__u16 family;
+	bool gone;
+};
+
+static int listen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ctrl_family fam = { .grp_name = NULL };
+	struct listen_ctx *ctx = data;
+	const struct genlmsghdr *genl;
+
+	if (nlh->nlmsg_type == ctx->family)
+		return ctx->cb(nlh, ctx->data);
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
+		return MNL_CB_OK;
+	genl = mnl_nlmsg_get_payload(nlh);
+	if (genl->cmd == CTRL_CMD_DELFAMILY && ctrl_parse(nlh, &fam) == 0 &&
+	    fam.id == ctx->family) {
+		ctx->gone = true;
+		return MNL_CB_STOP;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Join the events group, and nlctrl's notifications to notice the module
+ * going away. nlctrl is asked first: a reply loop would eat early events.
+ */
+static int join_groups(struct gk_nl *nl)
+{
+	struct ctrl_family ctrl = { .grp_name = CTRL_NOTIFY };
+	int rcvbuf = GK_NL_EVENTS_RCVBUF;
+	struct gk_nl_err e;
+
+	if (!nl->events_grp) {
+		fprintf(stderr, "gre-keepalive: family %s has no \"%s\" group\n",
+			GRE_KEEPALIVE_GENL_NAME, GRE_KEEPALIVE_MCGRP_EVENTS);
+		return -1;
+	}
+	/* Without it we would only miss the module's unloading: go on. */
+	if (ctrl_get_family(nl, CTRL_NAME, &ctrl, &e) < 0)
+		ctrl.grp_id = 0;
+	/* Bursts (many tunnels, short intervals) must not overrun it. */
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF,
+		   &rcvbuf, sizeof(rcvbuf));
+	if (join_group(nl, nl->events_grp) < 0) {
+		fprintf(stderr, "gre-keepalive: cannot join the events group: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (ctrl.grp_id)
+		join_group(nl, ctrl.grp_id);
+	return 0;
+}
+
+int gk_nl_listen(struct gk_nl *nl, mnl_cb_t cb, void *data)
+{
+	struct listen_ctx ctx = { .cb = cb, .data = data, .family = nl->family };
+	ssize_t n;
+	int ret;
+
+	if (join_groups(nl) < 0)
+		return -1;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				fputs("gre-keepalive: receive buffer overrun, events were lost\n",
+				      stderr);
+				continue;
+			}
+			fprintf(stderr, "gre-keepalive: receive: %s\n",
+				strerror(errno));
+			return -1;
+		}
+		errno = 0;
+		ret = mnl_cb_run(nl->buf, n, 0, 0, listen_cb, &ctx);
+		if (ret == MNL_CB_OK)
+			continue;
+		if (ctx.gone) {
+			fprintf(stderr, "gre-keepalive: kernel module unloaded (family %s gone)\n",
+				GRE_KEEPALIVE_GENL_NAME);
+			return -1;
+		}
+		if (ret == MNL_CB_STOP)
+			return 0;
+		fprintf(stderr, "gre-keepalive: %s\n",
+			strerror(errno ?: EBADMSG));
+		return -1;
+	}
+}

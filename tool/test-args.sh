@@ -1,0 +1,140 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Self-check of gre-keepalive's command line, runnable without the kernel
+# module: bad input must exit 2 with a message naming the problem, good
+# input must get past the parser to the kernel, which on a machine without
+# the module means the "module not loaded" message and exit 1.
+#
+#   test-args.sh [path/to/gre-keepalive]
+
+BIN=${1:-./gre-keepalive}
+NOT_LOADED='gre-keepalive: kernel module not loaded (family gre_keepalive not found); load it with: modprobe gre_keepalive'
+# No tunnel of this name should exist anywhere.
+DEV=gkchk0
+pass=0
+fail=0
+
+ok() {
+	pass=$((pass + 1))
+}
+
+bad() {
+	fail=$((fail + 1))
+	printf 'FAIL: gre-keepalive %s\n  %s\n' "$1" "$2"
+}
+
+# expect RC WANT_STDERR_SUBSTRING WANT_STDOUT_SUBSTRING -- ARGS...
+expect() {
+	want_rc=$1 want_err=$2 want_out=$3
+	shift 4
+	out=$("$BIN" "$@" 2>/tmp/gk-test-args.$$)
+	rc=$?
+	err=$(cat /tmp/gk-test-args.$$)
+	rm -f /tmp/gk-test-args.$$
+	if [ "$rc" -ne "$want_rc" ]; then
+		bad "$*" "exit $rc, want $want_rc (stderr: $err)"
+	elif [ -n "$want_err" ] && ! printf '%s' "$err" | grep -qF -- "$want_err"; then
+		bad "$*" "stderr '$err' lacks '$want_err'"
+	elif [ -z "$want_err" ] && [ -n "$err" ]; then
+		bad "$*" "unexpected stderr '$err'"
+	elif [ -n "$want_out" ] && ! printf '%s' "$out" | grep -qF -- "$want_out"; then
+		bad "$*" "stdout '$out' lacks '$want_out'"
+	elif [ -z "$want_out" ] && [ -n "$out" ]; then
+		bad "$*" "unexpected stdout '$out'"
+	else
+		ok
+	fi
+}
+
+usage_error() {
+	msg=$1
+	shift
+	expect 2 "gre-keepalive: $msg" '' -- "$@"
+}
+
+# --- usage errors: exit 2, message on stderr, nothing on stdout ---------
+usage_error 'missing command'
+usage_error "unknown command 'bogus'" bogus
+usage_error "unknown command 'sh'" sh
+usage_error "unknown option '-x'" -x
+usage_error "unknown option '-z'" -jz show
+usage_error "unknown option '--bogus'" --bogus show
+usage_error "unknown option '--json=1'" --json=1 show
+usage_error "unknown option '-q'" set $DEV -q
+expect 2 "Try 'gre-keepalive help' for more information." '' -- bogus
+
+usage_error 'missing DEV' set
+usage_error 'missing DEV' -j set
+usage_error 'missing DEV' set interval 5
+usage_error 'missing DEV' set retries 3
+usage_error 'missing DEV' del
+usage_error 'DEV name too long' set averyveryverylongname
+usage_error 'DEV name too long' del 0123456789abcdef
+usage_error 'DEV name too long' show 0123456789abcdef
+usage_error 'DEV name is empty' set ''
+
+usage_error 'interval needs a value' set $DEV interval
+usage_error 'retries needs a value' set $DEV retries
+usage_error "interval must be an integer" set $DEV interval 1.5
+usage_error "interval must be an integer" set $DEV interval 1.5ms
+usage_error "interval must be an integer" set $DEV interval .5
+usage_error "interval must be an integer" set $DEV interval 1,5
+usage_error "interval must be 10ms..32767s (got '9ms')" set $DEV interval 9ms
+usage_error "interval must be 10ms..32767s (got '0')" set $DEV interval 0
+usage_error "interval must be 10ms..32767s (got '0ms')" set $DEV interval 0ms
+usage_error "interval must be 10ms..32767s (got '32768')" set $DEV interval 32768
+usage_error "interval must be 10ms..32767s" set $DEV interval 32767001ms
+usage_error "interval must be 10ms..32767s" set $DEV interval 99999999999999999999999
+usage_error "interval must be SECONDS or MSms" set $DEV interval abc
+usage_error "interval must be SECONDS or MSms" set $DEV interval -5
+usage_error "interval must be SECONDS or MSms" set $DEV interval 5m
+usage_error "interval must be SECONDS or MSms" set $DEV interval 5MS
+usage_error "interval must be SECONDS or MSms" set $DEV interval ' 5'
+usage_error "interval must be SECONDS or MSms" set $DEV interval ''
+usage_error 'interval given twice' set $DEV interval 5 interval 6
+usage_error 'retries given twice' set $DEV retries 5 retries 6
+
+usage_error "retries must be 1..255 (got '0')" set $DEV retries 0
+usage_error "retries must be 1..255 (got '256')" set $DEV retries 256
+usage_error "retries must be 1..255 (got '-1')" set $DEV retries -1
+usage_error "retries must be 1..255 (got '2.5')" set $DEV retries 2.5
+usage_error "retries must be 1..255 (got 'x')" set $DEV retries x
+usage_error "retries must be 1..255 (got '')" set $DEV retries ''
+usage_error "retries must be 1..255" set $DEV retries 99999999999999999999999
+
+usage_error "unknown argument 'foo'" set $DEV foo
+usage_error "unknown argument 'ms'" set $DEV interval 100 ms
+usage_error "unknown argument 'extra'" del $DEV extra
+usage_error "unknown argument 'b'" show a b
+usage_error "unknown argument 'x'" monitor x
+usage_error "unknown argument 'x'" help x
+
+# --- help and version: exit 0, stdout only ------------------------------
+expect 0 '' 'Usage: gre-keepalive' -- help
+expect 0 '' 'Usage: gre-keepalive' -- -h
+expect 0 '' 'Usage: gre-keepalive' -- --help
+expect 0 '' 'Usage: gre-keepalive' -- set -h
+expect 0 '' 'Usage: gre-keepalive' -- set $DEV interval 5 --help
+expect 0 '' 'gre-keepalive ' -- -V
+expect 0 '' 'netlink family gre_keepalive version 1' -- --version
+
+# --- good syntax reaches the kernel ------------------------------------
+if [ -d /sys/module/gre_keepalive ]; then
+	echo "test-args: gre_keepalive is loaded here: kernel-path checks skipped"
+else
+	for args in "show" "-j show" "show -j" "-p show" "-jp show" \
+		"show $DEV" "-- show -$DEV" "set $DEV" \
+		"set $DEV interval 5" "set $DEV interval 5s" \
+		"set $DEV interval 100ms" "set $DEV interval 10ms" \
+		"set $DEV interval 32767" "set $DEV interval 32767000ms" \
+		"set $DEV retries 1" "set $DEV retries 255" \
+		"set $DEV retries 4 interval 5" "set $DEV -j retries 4" \
+		"del $DEV" "monitor" "-j monitor"; do
+		# shellcheck disable=SC2086 # word splitting wanted
+		expect 1 "$NOT_LOADED" '' -- $args
+	done
+fi
+
+echo "test-args: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
