@@ -70,7 +70,8 @@ result "build W=1 (debug kernel with KUnit)" $st
 
 "$REPO_ROOT/scripts/build-tools.sh" > "$OUT/tools.log" 2>&1
 result "userspace tool and test helpers build, -Werror" $?
-tools=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend")
+tools=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend"
+	--bin "$REPO_ROOT/tests/tools/now-ns")
 
 stock_ko=$OUT/stock-w1/src-tree/gre_keepalive.ko
 debug_ko=$OUT/debug-module/src-tree/gre_keepalive.ko

@@ -21,6 +21,9 @@ while [ $# -gt 0 ]; do
 done
 
 root=$(mktemp -d)
+# mktemp makes it 0700, and it becomes the guest's /: unprivileged tests
+# need to traverse it.
+chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,run,tmp,etc,root,var}
 ln -s /run "$root/var/run"

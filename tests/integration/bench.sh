@@ -10,7 +10,7 @@
 #    dynamic-debug lines.
 . /tests/integration/lib.sh
 
-now_ns() { date +%s%N; }
+now_ns() { now-ns; }
 stats() {	# name, then one figure per line on stdin (ms)
 	sort -n | awk -v name="$1" '{ v[NR] = $1 } END {
 		printf "%-34s median %8.1f ms  worst %8.1f ms  (n=%d)\n",

@@ -12,7 +12,7 @@ say() {
 	local t=$(($(now_ms) - T0))
 	printf '[demo %3d.%03d s] %s\n' $((t / 1000)) $((t % 1000)) "$*"
 }
-route_to_lan() { in_ns a ip -4 route get 203.0.113.65 | head -1 | sed 's/ uid.*//'; }
+route_to_lan() { ip -n a -4 route get 203.0.113.65 | head -1 | sed 's/ uid.*//'; }
 line() {
 	echo "$(ka a gre1 line_protocol) (counter $(ka a gre1 counter), sent $(ka a gre1 probes_sent), replies $(ka a gre1 replies))"
 }
@@ -20,13 +20,13 @@ line() {
 topology
 tunnels
 reflector b gre1
-in_ns b ip link add lan0 type dummy
-in_ns b ip addr add 203.0.113.65/26 dev lan0
-in_ns b ip link set lan0 up
+ip -n b link add lan0 type dummy
+ip -n b addr add 203.0.113.65/26 dev lan0
+ip -n b link set lan0 up
 in_ns a sysctl -qw net.ipv4.conf.all.ignore_routes_with_linkdown=1
-in_ns a ip route add 203.0.113.64/26 dev gre1 metric 10
-in_ns a ip route add 203.0.113.64/26 via 192.0.2.254 metric 100
-in_ns w ip route add 203.0.113.64/26 via $B_WAN
+ip -n a route add 203.0.113.64/26 dev gre1 metric 10
+ip -n a route add 203.0.113.64/26 via 192.0.2.254 metric 100
+ip -n w route add 203.0.113.64/26 via $B_WAN
 
 modprobe gre_keepalive
 say "router A: gre1 $A_WAN -> $B_WAN, keepalive 1 s, retries 3"

@@ -57,13 +57,47 @@ wait_for() {
 	done
 }
 
-in_ns() { ip netns exec "$@"; }
+# Under a KASAN+lockdep kernel on TCG every exec costs seconds, an
+# "ip netns exec" (mount namespace, sysfs remount) several: so each test
+# namespace gets its sysfs mounted once at /run/sys-NS, read and written
+# with shell builtins, and commands enter a namespace with nsenter only.
+netns_add() {
+	ip netns add "$1" || return 1
+	mkdir -p "/run/sys-$1"
+	nsenter "--net=/run/netns/$1" mount -t sysfs sysfs "/run/sys-$1"
+}
 
-# ka NS DEV FILE: a keepalive sysfs attribute of a tunnel in namespace NS.
-ka() { in_ns "$1" cat "/sys/class/net/$2/keepalive/$3"; }
-ka_set() { in_ns "$1" sh -c "echo $4 > /sys/class/net/$2/keepalive/$3"; }
-carrier() { in_ns "$1" cat "/sys/class/net/$2/carrier"; }
-carrier_is() { [ "$(carrier "$1" "$2")" = "$3" ]; }
+# The sysfs mount pins the namespace: unmount before deleting it.
+netns_del() {
+	umount "/run/sys-$1" 2>/dev/null
+	rmdir "/run/sys-$1" 2>/dev/null
+	ip netns del "$1"
+}
+
+netns_del_all() {
+	local m
+	for m in /run/sys-*; do
+		[ -d "$m" ] && netns_del "${m#/run/sys-}"
+	done
+	ip -all netns delete 2>/dev/null
+}
+
+in_ns() {
+	local ns=$1
+	shift
+	nsenter "--net=/run/netns/$ns" "$@"
+}
+
+# net NS DEV: the device's sysfs directory in namespace NS.
+net() { echo "/run/sys-$1/class/net/$2"; }
+
+# ka NS DEV FILE: print a keepalive attribute. ka_read sets $KA instead,
+# without a fork.
+ka_read() { read -r KA < "/run/sys-$1/class/net/$2/keepalive/$3"; }
+ka() { ka_read "$@" && echo "$KA"; }
+ka_set() { { echo "$4" > "/run/sys-$1/class/net/$2/keepalive/$3"; } 2>/dev/null; }
+carrier() { read -r KA < "/run/sys-$1/class/net/$2/carrier" && echo "$KA"; }
+carrier_is() { read -r KA < "/run/sys-$1/class/net/$2/carrier" && [ "$KA" = "$3" ]; }
 
 # Two routers A and B joined through a WAN router W:
 #   A a0 192.0.2.1/24 -- w0 192.0.2.254 W w1 198.51.100.254 -- b0 198.51.100.2/24 B
@@ -76,34 +110,34 @@ B_IN=203.0.113.2
 
 topology() {
 	modprobe veth && modprobe ip_gre || fatal "modprobe veth ip_gre"
-	ip netns add a
-	ip netns add w
-	ip netns add b
+	netns_add a
+	netns_add w
+	netns_add b
 	ip link add a0 netns a type veth peer name w0 netns w
 	ip link add b0 netns b type veth peer name w1 netns w
 	in_ns w sysctl -qw net.ipv4.ip_forward=1
-	in_ns w ip addr add 192.0.2.254/24 dev w0
-	in_ns w ip addr add 198.51.100.254/24 dev w1
-	in_ns a ip addr add $A_WAN/24 dev a0
-	in_ns b ip addr add $B_WAN/24 dev b0
+	ip -n w addr add 192.0.2.254/24 dev w0
+	ip -n w addr add 198.51.100.254/24 dev w1
+	ip -n a addr add $A_WAN/24 dev a0
+	ip -n b addr add $B_WAN/24 dev b0
 	for n in a w b; do
-		in_ns $n ip link set lo up
+		ip -n $n link set lo up
 	done
-	in_ns w ip link set w0 up
-	in_ns w ip link set w1 up
-	in_ns a ip link set a0 up
-	in_ns b ip link set b0 up
-	in_ns a ip route add default via 192.0.2.254
-	in_ns b ip route add default via 198.51.100.254
+	ip -n w link set w0 up
+	ip -n w link set w1 up
+	ip -n a link set a0 up
+	ip -n b link set b0 up
+	ip -n a route add default via 192.0.2.254
+	ip -n b route add default via 198.51.100.254
 }
 
 # tunnel NS NAME LOCAL REMOTE INNER [options...]
 tunnel() {
 	local ns=$1 name=$2 local=$3 remote=$4 inner=$5
 	shift 5
-	in_ns "$ns" ip link add "$name" type gre local "$local" remote "$remote" ttl 64 "$@"
-	in_ns "$ns" ip addr add "$inner/30" dev "$name"
-	in_ns "$ns" ip link set "$name" up
+	ip -n "$ns" link add "$name" type gre local "$local" remote "$remote" ttl 64 "$@"
+	ip -n "$ns" addr add "$inner/30" dev "$name"
+	ip -n "$ns" link set "$name" up
 }
 
 tunnels() {
@@ -113,15 +147,15 @@ tunnels() {
 
 # What a plain Linux router needs to answer keepalives (REFERENCE §2).
 reflector() {
-	in_ns "$1" sysctl -qw net.ipv4.ip_forward=1
-	in_ns "$1" sysctl -qw net.ipv4.conf.all.rp_filter=0
-	in_ns "$1" sysctl -qw "net.ipv4.conf.$2.rp_filter=0"
-	in_ns "$1" sysctl -qw "net.ipv4.conf.$2.accept_local=1"
+	in_ns "$1" sh -c "echo 1 > /proc/sys/net/ipv4/ip_forward &&
+		echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter &&
+		echo 0 > /proc/sys/net/ipv4/conf/$2/rp_filter &&
+		echo 1 > /proc/sys/net/ipv4/conf/$2/accept_local"
 }
 
 # Cut and restore the path between A and B in the WAN.
-blackhole() { in_ns w ip route add blackhole "$B_WAN/32"; }
-restore() { in_ns w ip route del blackhole "$B_WAN/32"; }
+blackhole() { ip -n w route add blackhole "$B_WAN/32"; }
+restore() { ip -n w route del blackhole "$B_WAN/32"; }
 
 ping_ok() { in_ns "$1" ping -c 1 -W 2 "$2" >/dev/null 2>&1; }
 
@@ -132,7 +166,7 @@ keepalive() {
 		ka_set "$1" "$2" enabled 1
 }
 
-ka_at_least() { [ "$(ka "$1" "$2" "$3")" -ge "$4" ]; }
+ka_at_least() { ka_read "$1" "$2" "$3" && [ "$KA" -ge "$4" ]; }
 
 # watch_down NS DEV RETRIES TIMEOUT_MS: wait for the carrier to drop while
 # checking, at every look, Cisco's rule that the line stays up while fewer
@@ -140,9 +174,9 @@ ka_at_least() { [ "$(ka "$1" "$2" "$3")" -ge "$4" ]; }
 watch_down() {
 	local deadline=$(($(now_ms) + $4)) c1 car c2
 	while :; do
-		c1=$(ka "$1" "$2" counter)
-		car=$(carrier "$1" "$2")
-		c2=$(ka "$1" "$2" counter)
+		ka_read "$1" "$2" counter && c1=$KA
+		read -r car < "/run/sys-$1/class/net/$2/carrier"
+		ka_read "$1" "$2" counter && c2=$KA
 		if [ "$car" = 1 ] && [ "$c1" -gt "$3" ]; then
 			echo "  line still up with counter $c1 > retries $3"
 			return 1
@@ -159,7 +193,21 @@ watch_down() {
 	done
 }
 
-operstate_is() { [ "$(in_ns "$1" cat "/sys/class/net/$2/operstate")" = "$3" ]; }
+operstate_is() { read -r KA < "/run/sys-$1/class/net/$2/operstate" && [ "$KA" = "$3" ]; }
 
 # ka_refused NS DEV FILE VALUE: the write must fail.
 ka_refused() { ! ka_set "$@" 2>/dev/null; }
+
+# out_has PATTERN command...: the command's output matches PATTERN.
+out_has() {
+	local pat=$1
+	shift
+	"$@" 2>&1 | grep -q -- "$pat"
+}
+
+# out_lines N command...: the command prints exactly N lines.
+out_lines() {
+	local n=$1
+	shift
+	[ "$("$@" | wc -l)" = "$n" ]
+}

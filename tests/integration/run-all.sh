@@ -16,7 +16,7 @@ for t in /tests/integration/t-*.sh; do
 		echo "GKA-TEST not ok $name"
 		failed=1
 	fi
-	ip -all netns delete 2>/dev/null
+	netns_del_all
 	grep -q '^gre_keepalive ' /proc/modules && rmmod gre_keepalive
 done
 exit $failed

@@ -10,20 +10,20 @@ check "tunnel passes traffic before the module" ping_ok a $B_IN
 
 check "module loads with tunnels present" modprobe gre_keepalive
 check "existing tunnel got its keepalive directory" \
-	in_ns a test -d /sys/class/net/gre1/keepalive
+	test -d /run/sys-a/class/net/gre1/keepalive
 check_eq "keepalive is off until configured" 0 "$(ka a gre1 enabled)"
 check "veth has no keepalive directory" \
-	in_ns a test ! -e /sys/class/net/a0/keepalive
+	test ! -e /run/sys-a/class/net/a0/keepalive
 
 tunnel a gre2 $A_WAN 198.51.100.3 203.0.113.5 key 5
 check "new tunnel gets its keepalive directory" \
-	in_ns a test -d /sys/class/net/gre2/keepalive
-in_ns a ip link del gre2
+	test -d /run/sys-a/class/net/gre2/keepalive
+ip -n a link del gre2
 check "tunnel passes traffic with the module" ping_ok a $B_IN
 
 check "module unloads with tunnels present" rmmod gre_keepalive
 check "keepalive directory is gone" \
-	in_ns a test ! -e /sys/class/net/gre1/keepalive
+	test ! -e /run/sys-a/class/net/gre1/keepalive
 check "tunnel passes traffic after unload" ping_ok a $B_IN
 
 for i in 1 2 3; do

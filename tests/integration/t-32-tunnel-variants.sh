@@ -23,26 +23,26 @@ tunnel b gre1 $B_WAN $A_WAN $B_IN ikey 200 okey 100 csum
 reflector b gre1
 check "keyed+csum: enable" keepalive a gre1 200 3
 cycle a gre1 "key+csum"
-in_ns a ip link del gre1
-in_ns b ip link del gre1
+ip -n a link del gre1
+ip -n b link del gre1
 
 # local any: the source, and so the reply's destination, comes from the route.
-in_ns a ip link add gre1 type gre remote $B_WAN ttl 64
-in_ns a ip addr add $A_IN/30 dev gre1
-in_ns a ip link set gre1 up
+ip -n a link add gre1 type gre remote $B_WAN ttl 64
+ip -n a addr add $A_IN/30 dev gre1
+ip -n a link set gre1 up
 tunnel b gre1 $B_WAN $A_WAN $B_IN
 reflector b gre1
 check "local any: enable" keepalive a gre1 200 3
 cycle a gre1 "local any"
-in_ns a ip link del gre1
+ip -n a link del gre1
 
 # Underlay in netns a, tunnel device moved to netns t.
-ip netns add t
-in_ns a ip link add gre1 type gre local $A_WAN remote $B_WAN ttl 64
-in_ns a ip link set gre1 netns t
-in_ns t ip link set lo up
-in_ns t ip addr add $A_IN/30 dev gre1
-in_ns t ip link set gre1 up
+netns_add t
+ip -n a link add gre1 type gre local $A_WAN remote $B_WAN ttl 64
+ip -n a link set gre1 netns t
+ip -n t link set lo up
+ip -n t addr add $A_IN/30 dev gre1
+ip -n t link set gre1 up
 check "link-netns: enable" keepalive t gre1 200 3
 cycle t gre1 "link-netns"
 check "link-netns: traffic through the tunnel" ping_ok t $B_IN

@@ -17,42 +17,40 @@ fast_pair() {
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
 
 fast_pair
-check "delete the tunnel while probing" in_ns a ip link del gre1
-check "recreate it: no keepalive state is left over" sh -c '
-	ip() { /usr/bin/ip "$@"; }
-	ip netns exec a /usr/bin/ip link add gre1 type gre local 192.0.2.1 remote 198.51.100.2 &&
-	[ "$(ip netns exec a cat /sys/class/net/gre1/keepalive/enabled)" = 0 ]'
-ip -all netns delete
+check "delete the tunnel while probing" ip -n a link del gre1
+ip -n a link add gre1 type gre local $A_WAN remote $B_WAN
+check_eq "recreated: no keepalive state is left over" 0 "$(ka a gre1 enabled)"
+netns_del_all
 
 fast_pair
-check "delete the tunnel's netns while probing" ip netns del a
-ip -all netns delete
+check "delete the tunnel's netns while probing" netns_del a
+netns_del_all
 
 fast_pair
 # The underlay netns dies while the tunnel lives on in another one.
-ip netns add t
-in_ns a ip link add gre2 type gre local $A_WAN remote 198.51.100.3
-in_ns a ip link set gre2 netns t
-in_ns t ip link set gre2 up
+netns_add t
+ip -n a link add gre2 type gre local $A_WAN remote 198.51.100.3
+ip -n a link set gre2 netns t
+ip -n t link set gre2 up
 keepalive t gre2 10 3 || not_ok "keepalive on gre2"
-check "delete the underlay netns while probing" ip netns del a
+check "delete the underlay netns while probing" netns_del a
 check "the tunnel goes with its underlay" \
 	wait_for 5000 sh -c '! /usr/bin/ip -n t link show gre2 >/dev/null 2>&1'
-ip -all netns delete
+netns_del_all
 
 fast_pair
 blackhole
 check "down at 10 ms" watch_down a gre1 3 2000
 check "unload the module while probing" rmmod gre_keepalive
 check_eq "unload restores the carrier" 1 "$(carrier a gre1)"
-ip -all netns delete
+netns_del_all
 
 # Many tunnels at once, then unload.
 modprobe gre_keepalive || fatal "modprobe gre_keepalive again"
 topology
 for i in $(seq 1 50); do
-	in_ns a ip link add "g$i" type gre local $A_WAN remote 198.51.100.$((i + 2))
-	in_ns a ip link set "g$i" up
+	ip -n a link add "g$i" type gre local $A_WAN remote 198.51.100.$((i + 2))
+	ip -n a link set "g$i" up
 	keepalive a "g$i" 10 1 || not_ok "keepalive on g$i"
 done
 check "50 tunnels probing" wait_for 3000 ka_at_least a g50 probes_sent 5

@@ -1,0 +1,77 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The gre-keepalive tool over the generic netlink family: every command
+# and output format, the events group, and agreement with sysfs.
+. /tests/integration/lib.sh
+
+gka() { local ns=$1; shift; in_ns "$ns" gre-keepalive "$@"; }
+
+topology
+tunnels
+reflector b gre1
+modprobe gre_keepalive || fatal "modprobe gre_keepalive"
+
+check "genl ctrl list shows the family" \
+	out_has "Name: gre_keepalive" /usr/sbin/genl ctrl list
+
+out=$(gka a show gre1)
+check_eq "show before set" "gre1: keepalive off" "$out"
+
+check "set interval 1 retries 3" gka a set gre1 interval 1 retries 3
+out=$(gka a show gre1)
+echo "  $out"
+check "show reads like a router" out_has \
+	'^gre1: keepalive 1 s, retries 3, line protocol up, counter [0-9]*, sent [0-9]*, replies [0-9]*, errors 0, transitions 0, last change never, last reply ' \
+	echo "$out"
+json=$(gka a show -j gre1)
+echo "  $json"
+check "show -j has the configuration" out_has \
+	'"ifname":"gre1".*"enabled":true.*"interval_ms":1000,"retries":3' echo "$json"
+check "show -p pretty-prints" out_has '^        "interval_ms": 1000,$' gka a show -p
+
+check "set interval 100ms keeps retries" gka a set gre1 interval 100ms
+check_eq "sysfs agrees on interval" 100 "$(ka a gre1 interval_ms)"
+check_eq "sysfs agrees on retries" 3 "$(ka a gre1 retries)"
+check "set retries 5 keeps interval" gka a set gre1 retries 5
+check_eq "sysfs agrees on retries" 5 "$(ka a gre1 retries)"
+check "a sysfs change shows in netlink" ka_set a gre1 interval_ms 200
+check "show reflects it" out_has 'keepalive 200 ms, retries 5' gka a show gre1
+wait_for 3000 ka_at_least a gre1 replies 3
+
+check "dump lists every gre tunnel of the namespace, gre0 too" \
+	out_lines 2 gka a show
+
+# monitor -j sees the cycle's transitions once each, in order.
+gka a set gre1 interval 200ms retries 4
+in_ns a gre-keepalive monitor -j > /tmp/monitor.json &
+mon=$!
+# The monitor is listening once it reports a change we make: toggle
+# retries until it does, ending at 3.
+synced() { grep '"event":"changed"' /tmp/monitor.json | grep -q '"retries":3'; }
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	gka a set gre1 retries 4
+	gka a set gre1 retries 3
+	wait_for 1000 synced && break
+done
+check "monitor is listening" synced
+n=$(wc -l < /tmp/monitor.json)
+blackhole
+check "down" watch_down a gre1 3 3000
+restore
+check "up" wait_for 2000 carrier_is a gre1 1
+gka a del gre1
+wait_for 2000 grep -q '"event":"disabled"' /tmp/monitor.json
+kill $mon
+cat /tmp/monitor.json | sed 's/^/  /'
+events=$(tail -n +$((n + 1)) /tmp/monitor.json |
+	grep -o '"event":"[a-z-]*"' | cut -d'"' -f4 | tr '\n' ' ')
+check_eq "events in order, each once" "timeout reply disabled " "$events"
+check "timeout event says line down" \
+	out_has '"line_protocol":"down"' grep '"event":"timeout"' /tmp/monitor.json
+check "reply event says line up" \
+	out_has '"line_protocol":"up"' grep '"event":"reply"' /tmp/monitor.json
+
+check_eq "del disables" 0 "$(ka a gre1 enabled)"
+check_eq "show after del" "gre1: keepalive off" "$(gka a show gre1)"
+check "del of a disabled tunnel is a no-op" gka a del gre1
+finish

@@ -1,0 +1,125 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Table of bad netlink requests: each gets the exact errno and extack
+# message, and the tunnel's configuration is left as it was.
+. /tests/integration/lib.sh
+
+topology
+tunnels
+modprobe gre_keepalive || fatal "modprobe gre_keepalive"
+ip -n a link add tap1 type gretap local $A_WAN remote 198.51.100.9
+ip -n a link add nbma1 type gre local $A_WAN
+ip -n a link add ext1 type gre external
+ip -n a link add seq1 type gre local $A_WAN remote 198.51.100.9 iseq
+ip -n a link add gre9 type gre local $A_WAN remote 198.51.100.10
+ip -n a link add dummy1 type dummy
+in_ns a gre-keepalive set gre1 interval 700ms retries 7 || fatal "baseline"
+read -r ifindex < /run/sys-a/class/net/gre1/ifindex
+long=abcdefghijklmnopqrstuvwxyz
+
+# expect NAME "EXPECTED OUTPUT" gka-nlsend arguments... (run in netns a)
+expect() {
+	local name=$1 want=$2 got
+	shift 2
+	got=$(in_ns a gka-nlsend "$@")
+	check_eq "$name" "$want" "$got"
+	check_eq "$name: configuration intact" "700 7 1" \
+		"$(ka a gre1 interval_ms) $(ka a gre1 retries) $(ka a gre1 enabled)"
+}
+
+expect "unknown ifindex" \
+	"error ENODEV no device with this ifindex (attr ifindex)" \
+	set ifindex:u32:99999 interval_ms:u32:1000
+expect "ifindex 0" \
+	"error ERANGE integer out of range (attr ifindex)" \
+	set ifindex:u32:0
+expect "unknown name" \
+	"error ENODEV no device with this name (attr ifname)" \
+	set ifname:str:nosuch0
+expect "ifname and ifindex disagree" \
+	"error EINVAL IFNAME and IFINDEX name different devices (attr ifname)" \
+	set ifindex:u32:$ifindex ifname:str:gre9
+expect "missing device" \
+	"error EINVAL missing tunnel: give IFINDEX or IFNAME" \
+	set interval_ms:u32:1000
+expect "non-GRE device" \
+	"error EOPNOTSUPP not a GRE tunnel (attr ifname)" \
+	set ifname:str:dummy1
+expect "gretap" \
+	"error EOPNOTSUPP gretap is an Ethernet tunnel, not a point-to-point gre tunnel (attr ifname)" \
+	set ifname:str:tap1
+expect "NBMA tunnel" \
+	"error EOPNOTSUPP tunnel is not point-to-point (no fixed unicast remote)" \
+	set ifname:str:nbma1
+expect "flow-based tunnel" \
+	"error EOPNOTSUPP flow-based (external) tunnel has no fixed remote" \
+	set ifname:str:ext1
+expect "iseq tunnel" \
+	"error EOPNOTSUPP tunnel checks input sequence numbers (iseq); replies would be dropped" \
+	set ifname:str:seq1
+expect "interval 0" \
+	"error ERANGE integer out of range (attr interval_ms)" \
+	set ifname:str:gre1 interval_ms:u32:0
+expect "interval 9 ms" \
+	"error ERANGE integer out of range (attr interval_ms)" \
+	set ifname:str:gre1 interval_ms:u32:9
+expect "interval above the maximum" \
+	"error ERANGE integer out of range (attr interval_ms)" \
+	set ifname:str:gre1 interval_ms:u32:32767001
+expect "retries 0" \
+	"error ERANGE integer out of range (attr retries)" \
+	set ifname:str:gre1 retries:u32:0
+expect "retries 256" \
+	"error ERANGE integer out of range (attr retries)" \
+	set ifname:str:gre1 retries:u32:256
+expect "wrong attribute type" \
+	"error EINVAL invalid attribute length (attr interval_ms)" \
+	set ifname:str:gre1 interval_ms:u8:5
+expect "oversized name" \
+	"error EINVAL Attribute failed policy validation (attr ifname)" \
+	set ifname:str:$long$long
+expect "name without NUL" \
+	"error EINVAL Attribute failed policy validation (attr ifname)" \
+	set ifname:strn:gre1
+expect "unknown attribute" \
+	"error EINVAL Unknown attribute type (attr 99)" \
+	set ifname:str:gre1 99:u32:1
+expect "unknown command" "error EOPNOTSUPP -" 99 ifname:str:gre1
+expect "del of a gretap" \
+	"error EOPNOTSUPP gretap is an Ethernet tunnel, not a point-to-point gre tunnel (attr ifname)" \
+	del ifname:str:tap1
+
+# Unprivileged: set and del refused, get allowed.
+nobody() {
+	in_ns a /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$@"
+}
+check_eq "unprivileged set" "error EPERM -" \
+	"$(nobody gka-nlsend set ifname:str:gre1 retries:u32:2)"
+check_eq "unprivileged del" "error EPERM -" \
+	"$(nobody gka-nlsend del ifname:str:gre1)"
+check "unprivileged get works" out_has \
+	'msg ifname=gre1 enabled=1 interval_ms=700 retries=7' \
+	nobody gka-nlsend get ifname:str:gre1
+out=$(nobody gre-keepalive set gre1 retries 2 2>&1)
+rc=$?
+echo "  $out"
+check_eq "unprivileged tool set fails with exit 1" 1 $rc
+check "and says why" out_has "Operation not permitted" echo "$out"
+check_eq "configuration intact after unprivileged attempts" "700 7 1" \
+	"$(ka a gre1 interval_ms) $(ka a gre1 retries) $(ka a gre1 enabled)"
+
+# Another namespace sees none of a's tunnels.
+check_eq "other netns: a's tunnel unknown" \
+	"error ENODEV no device with this name (attr ifname)" \
+	"$(in_ns w gka-nlsend set ifname:str:gre9)"
+check_eq "other netns: dump shows only its own gre0" \
+	"msg ifname=gre0 enabled=0 interval_ms=10000 retries=3 line=1 ok" \
+	"$(in_ns w gka-nlsend dump | tr '\n' ' ' | sed 's/ $//')"
+check_eq "own netns: dump lists a's six gre tunnels (gre0 too)" 6 \
+	"$(in_ns a gka-nlsend dump | grep -c '^msg')"
+
+# The tool validates before asking the kernel.
+in_ns a gre-keepalive set gre1 interval 5ms 2>/dev/null
+check_eq "tool: interval 5ms refused locally with exit 2" 2 $?
+finish
