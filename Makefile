@@ -15,16 +15,28 @@ KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
 	fi)
 
 PWD := $(shell pwd)
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-all: module
+all: module tool
 
 module:
 	@test -n "$(KDIR)" || { echo "no kernel headers: apt-get install linux-headers-amd64, or make KDIR=..." >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
+tool:
+	$(MAKE) -C tool
+
+# The module goes to /lib/modules/<version>/extra under DESTDIR; the tool
+# and its man page under PREFIX.
+install: module tool
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_PATH=$(DESTDIR) CONFIG_MODULE_SIG_ALL= modules_install
+	$(MAKE) -C tool install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
-	rm -rf build
+	$(MAKE) -C tool clean
+	$(MAKE) -C tests/tools clean
 
 deps:
 	scripts/install-deps.sh
@@ -38,4 +50,4 @@ demo:
 bench:
 	scripts/bench.sh
 
-.PHONY: all module clean deps check demo bench
+.PHONY: all module tool install clean deps check demo bench

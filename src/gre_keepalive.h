@@ -71,7 +71,8 @@ struct gka_info {
 };
 
 /* tunnel.c: lifetime and configuration, all under RTNL. */
-int gka_tunnel_attach(struct net_device *dev);
+/* A new gre device, with the configuration it gets when first enabled. */
+int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries);
 void gka_tunnel_detach(struct net_device *dev);
 void gka_tunnel_detach_all(void);
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev);

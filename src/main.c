@@ -38,7 +38,7 @@ static void gka_auto_enable(struct net_device *dev)
 	if (!auto_enable || !kt || kt->enabled)
 		return;
 	/* Tunnels that cannot run keepalive (gre0, NBMA) are skipped quietly. */
-	if (gka_tunnel_set(kt, default_interval_ms, default_retries, &why))
+	if (gka_tunnel_set(kt, kt->interval_ms, kt->retries, &why))
 		pr_debug("%s: not auto-enabled: %s\n", dev->name, why);
 }
 
@@ -54,7 +54,8 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case NETDEV_REGISTER:
-		err = gka_tunnel_attach(dev);
+		err = gka_tunnel_attach(dev, default_interval_ms,
+					default_retries);
 		if (err)
 			return notifier_from_errno(err);
 		gka_auto_enable(dev);

@@ -529,7 +529,7 @@ void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info)
 	spin_unlock_bh(&kt->lock);
 }
 
-int gka_tunnel_attach(struct net_device *dev)
+int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries)
 {
 	const struct ip_tunnel *t = netdev_priv(dev);
 	struct gka_tunnel *kt;
@@ -544,8 +544,8 @@ int gka_tunnel_attach(struct net_device *dev)
 		return -ENOMEM;
 	kt->dev = dev;
 	kt->underlay = t->net;
-	kt->interval_ms = GRE_KEEPALIVE_INTERVAL_MS_DEFAULT;
-	kt->retries = GRE_KEEPALIVE_RETRIES_DEFAULT;
+	kt->interval_ms = interval_ms;
+	kt->retries = retries;
 	kt->state.line_up = true;
 	spin_lock_init(&kt->lock);
 	hrtimer_init(&kt->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
