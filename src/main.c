@@ -30,6 +30,9 @@ module_param(auto_enable, bool, 0444);
 MODULE_PARM_DESC(auto_enable,
 		 "Enable keepalive with the defaults on every point-to-point gre tunnel that appears (default off)");
 
+/* Set under RTNL at unload, so replayed DOWN/UNREGISTER events are ignored. */
+static bool gka_stopping;
+
 static void gka_auto_enable(struct net_device *dev)
 {
 	struct gka_tunnel *kt = gka_tunnel_find(dev);
@@ -49,7 +52,7 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct gka_tunnel *kt;
 	int err;
 
-	if (!gka_is_gre_device(dev))
+	if (gka_stopping || !gka_is_gre_device(dev))
 		return NOTIFY_DONE;
 
 	switch (event) {
@@ -113,10 +116,15 @@ err_rx:
 
 static void __exit gka_exit(void)
 {
-	unregister_netdevice_notifier(&gka_netdev_notifier);
+	/*
+	 * Restore every carrier first: unregistering the notifier replays
+	 * DOWN for every running tunnel, which is not news to announce.
+	 */
 	rtnl_lock();
+	gka_stopping = true;
 	gka_tunnel_detach_all();
 	rtnl_unlock();
+	unregister_netdevice_notifier(&gka_netdev_notifier);
 	gka_nl_exit();
 	gka_rx_exit();
 	/* kfree_rcu() callbacks must not outlive the module's text. */
