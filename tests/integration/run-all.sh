@@ -1,14 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Run every integration test (or only $1) in its own shell, with fresh
-# namespaces and the module unloaded in between. Prints one
-# "GKA-TEST ok|not ok NAME" line per test.
+# Run every integration test (or those named in $1, comma-separated) in its
+# own shell, with fresh namespaces and the module unloaded in between.
+# Prints one "GKA-TEST ok|not ok NAME" line per test.
 . /tests/integration/lib.sh
 
 failed=0
 for t in /tests/integration/t-*.sh; do
 	name=$(basename "$t" .sh)
-	[ -n "$1" ] && [ "$1" != "$name" ] && continue
+	case ",$1," in
+	,,|*,"$name",*) ;;
+	*) continue ;;
+	esac
 	echo "GKA-TEST-START $name"
 	if sh "$t"; then
 		echo "GKA-TEST ok $name"
