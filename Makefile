@@ -6,6 +6,7 @@
 #   make demo         two routers, the path dies, the line protocol follows
 #   make check        every test, on the debug and the stock kernel
 #   make bench        benchmarks (figures, not pass/fail)
+#   make deb          gre-keepalive and gre-keepalive-dkms Debian packages
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
 		echo /lib/modules/$$(uname -r)/build; \
@@ -50,4 +51,7 @@ demo:
 bench:
 	scripts/bench.sh
 
-.PHONY: all module tool install clean deps check demo bench
+deb:
+	scripts/build-deb.sh
+
+.PHONY: all module tool install clean deps check demo bench deb
