@@ -13,7 +13,7 @@ kernel=$1 initrd=$2 logfile=$3 timeout_s=$4 mem=$5 cmdline=$6
 SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|Call Trace:|RCU detected stall|rcu_sched detected|hung_task|waiting for .* to become free'
 
 timeout --foreground -k 10 "$timeout_s" \
-	qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp 2 -m "$mem" \
+	qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp "${GKA_SMP:-2}" -m "$mem" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0,115200 panic=-1 oops=panic kasan_multi_shot loglevel=7 $cmdline" \
