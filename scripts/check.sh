@@ -70,6 +70,10 @@ result "build W=1 (debug kernel with KUnit)" $st
 
 "$REPO_ROOT/scripts/build-tools.sh" > "$OUT/tools.log" 2>&1
 result "userspace tool and test helpers build, -Werror" $?
+make -s -C "$REPO_ROOT/tool" check > "$OUT/tool-check.log" 2>&1
+st=$?
+[ $st = 0 ] || cat "$OUT/tool-check.log"
+result "tool self-check: arguments, output formats, man page" $st
 tools=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend"
 	--bin "$REPO_ROOT/tests/tools/now-ns")
 
