@@ -16,6 +16,13 @@
 
 #include "probe.h"
 
+bool gka_match_equal(const struct gka_match *a, const struct gka_match *b)
+{
+	return a->local == b->local && a->remote == b->remote &&
+	       a->with_key == b->with_key && a->key == b->key &&
+	       a->with_csum == b->with_csum;
+}
+
 size_t gka_probe_len(const struct gka_match *m)
 {
 	return sizeof(struct iphdr) + GKA_GRE_BASE_LEN +

@@ -42,6 +42,9 @@ struct gka_match {
 	bool with_csum;
 };
 
+/* Field by field: the struct has padding, so memcmp() would not do. */
+bool gka_match_equal(const struct gka_match *a, const struct gka_match *b);
+
 size_t gka_probe_len(const struct gka_match *m);
 
 /*

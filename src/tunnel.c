@@ -343,7 +343,7 @@ static void gka_reread(struct gka_tunnel *kt)
 	bool usable, changed;
 
 	usable = gka_read_tunnel(kt->dev, &m, &why) == 0;
-	changed = usable != kt->usable || memcmp(&m, &kt->match, sizeof(m));
+	changed = usable != kt->usable || !gka_match_equal(&m, &kt->match);
 	if (!changed)
 		return;
 

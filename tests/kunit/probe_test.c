@@ -190,12 +190,36 @@ static void reply_match_rejects_others(struct kunit *test)
 			GKA_REPLY_MISMATCH);
 }
 
+static void match_equal_fields(struct kunit *test)
+{
+	struct gka_match a = { A_LOCAL, A_REMOTE, htonl(7), true, true };
+	struct gka_match b;
+
+	/* Different padding must not matter. */
+	memset(&b, 0xff, sizeof(b));
+	b.local = a.local;
+	b.remote = a.remote;
+	b.key = a.key;
+	b.with_key = a.with_key;
+	b.with_csum = a.with_csum;
+	KUNIT_EXPECT_TRUE(test, gka_match_equal(&a, &b));
+	b.key = htonl(8);
+	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
+	b.key = a.key;
+	b.with_csum = false;
+	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
+	b.with_csum = true;
+	b.remote = A_OTHER;
+	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
+}
+
 static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(probe_build_bytes, build_gen_params),
 	KUNIT_CASE(probe_build_refuses),
 	KUNIT_CASE_PARAM(reply_roundtrip, build_gen_params),
 	KUNIT_CASE_PARAM(reply_parse_verdicts, parse_gen_params),
 	KUNIT_CASE(reply_match_rejects_others),
+	KUNIT_CASE(match_equal_fields),
 	{}
 };
 
