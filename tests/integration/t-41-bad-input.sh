@@ -109,6 +109,16 @@ check "and says why" out_has "Operation not permitted" echo "$out"
 check_eq "configuration intact after unprivileged attempts" "700 7 1" \
 	"$(ka a gre1 interval_ms) $(ka a gre1 retries) $(ka a gre1 enabled)"
 
+# CAP_NET_ADMIN counts in the user namespace that owns the tunnel's netns:
+# an unprivileged user in its own user+net namespace configures its own.
+out=$(nobody /usr/bin/unshare -Urn sh -c '
+	/usr/bin/ip link add g1 type gre local 192.0.2.1 remote 192.0.2.2 &&
+	gre-keepalive set g1 interval 1 retries 2 &&
+	gre-keepalive show g1' 2>&1)
+echo "  $out"
+check "own user+net namespace: set works" \
+	out_has "^g1: keepalive 1 s, retries 2, line protocol up" echo "$out"
+
 # Another namespace sees none of a's tunnels.
 check_eq "other netns: a's tunnel unknown" \
 	"error ENODEV no device with this name (attr ifname)" \
