@@ -109,6 +109,12 @@ usage_error "unknown argument 'extra'" del $DEV extra
 usage_error "unknown argument 'b'" show a b
 usage_error "unknown argument 'x'" monitor x
 usage_error "unknown argument 'x'" help x
+usage_error 'missing DEV' reflect
+usage_error "missing DEV (before 'on')" reflect on
+usage_error 'reflect needs on or off' reflect $DEV
+usage_error "reflect takes on or off (got 'yes')" reflect $DEV yes
+usage_error "reflect takes on or off (got '1')" reflect $DEV 1
+usage_error "unknown argument 'now'" reflect $DEV off now
 
 # --- help and version: exit 0, stdout only ------------------------------
 expect 0 '' 'Usage: gre-keepalive' -- help
@@ -130,7 +136,8 @@ else
 		"set $DEV interval 32767" "set $DEV interval 32767000ms" \
 		"set $DEV retries 1" "set $DEV retries 255" \
 		"set $DEV retries 4 interval 5" "set $DEV -j retries 4" \
-		"del $DEV" "monitor" "-j monitor"; do
+		"del $DEV" "reflect $DEV on" "reflect $DEV off" \
+		"reflect -j $DEV off" "monitor" "-j monitor"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		expect 1 "$NOT_LOADED" '' -- $args
 	done
