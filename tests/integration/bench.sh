@@ -19,7 +19,6 @@ stats() {	# name, then one figure per line on stdin (ms)
 
 topology
 tunnels
-reflector b gre1
 modprobe gre_keepalive || fatal "modprobe"
 
 for cfg in "1000 3" "100 3"; do

@@ -8,14 +8,14 @@ gka() { local ns=$1; shift; in_ns "$ns" gre-keepalive "$@"; }
 
 topology
 tunnels
-reflector b gre1
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
 
 check "genl ctrl list shows the family" \
 	out_has "Name: gre_keepalive" /usr/sbin/genl ctrl list
 
 out=$(gka a show gre1)
-check_eq "show before set" "gre1: keepalive off" "$out"
+check_eq "show before set" \
+	"gre1: keepalive off, reflect on, reflected 0, refused 0" "$out"
 
 check "set interval 1 retries 3" gka a set gre1 interval 1 retries 3
 out=$(gka a show gre1)
@@ -72,6 +72,8 @@ check "reply event says line up" \
 	out_has '"line_protocol":"up"' grep '"event":"reply"' /tmp/monitor.json
 
 check_eq "del disables" 0 "$(ka a gre1 enabled)"
-check_eq "show after del" "gre1: keepalive off" "$(gka a show gre1)"
+check_eq "show after del" \
+	"gre1: keepalive off, reflect on, reflected 0, refused 0" \
+	"$(gka a show gre1)"
 check "del of a disabled tunnel is a no-op" gka a del gre1
 finish
