@@ -3,7 +3,7 @@
  * gka-wire: keepalive packets on the wire, for the reflection tests.
  *
  *   gka-wire probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N]
- *                  [key N] [tap] [csum-off]
+ *                  [key N] [tap]
  *	Send one Cisco keepalive probe, byte for byte as REFERENCE §1 shows,
  *	as a router would send it through its tunnel: a raw GRE packet to
  *	OUTER_DST (the kernel adds the outer IPv4 header) with protocol type
@@ -11,8 +11,7 @@
  *	empty GRE header with protocol type 0. len cuts or pads the inner
  *	packet (its total length follows); key adds a key to the outer GRE
  *	header; tap wraps the inner packet in an Ethernet broadcast frame
- *	(protocol type 0x6558, as gretap carries it); csum-off leaves the
- *	inner IPv4 checksum wrong.
+ *	(protocol type 0x6558, as gretap carries it).
  *
  *   gka-wire capture DEV UNTIL_ID TIMEOUT_MS
  *	Print every IPv4 GRE packet sent or received on DEV (AF_PACKET), one
@@ -48,7 +47,7 @@ static const char *prog = "gka-wire";
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap] [csum-off]\n"
+		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
 		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n", prog, prog);
 	exit(2);
 }
@@ -108,12 +107,11 @@ static void put16(uint8_t *p, uint16_t v)
 static int cmd_probe(int argc, char **argv)
 {
 	unsigned long ttl = 255, len = 24, id = 0, key = 0;
-	int with_key = 0, tap = 0, csum_off = 0, i, fd;
+	int with_key = 0, tap = 0, i, fd;
 	struct sockaddr_in dst = { .sin_family = AF_INET };
 	uint8_t pkt[256] = { 0 }, inner[128] = { 0 };
 	struct in_addr isrc, idst;
 	size_t off = 0;
-	uint16_t csum;
 
 	if (argc < 5)
 		usage();
@@ -123,8 +121,6 @@ static int cmd_probe(int argc, char **argv)
 	for (i = 5; i < argc; i++) {
 		if (!strcmp(argv[i], "tap")) {
 			tap = 1;
-		} else if (!strcmp(argv[i], "csum-off")) {
-			csum_off = 1;
 		} else if (i + 1 < argc && !strcmp(argv[i], "ttl")) {
 			ttl = number(argv[++i], 255);
 		} else if (i + 1 < argc && !strcmp(argv[i], "len")) {
@@ -147,8 +143,7 @@ static int cmd_probe(int argc, char **argv)
 	inner[9] = IPPROTO_GRE;
 	memcpy(inner + 12, &isrc, 4);
 	memcpy(inner + 16, &idst, 4);
-	csum = ip_checksum(inner, 20);
-	put16(inner + 10, csum_off ? (uint16_t)(csum ^ 0x0101) : csum);
+	put16(inner + 10, ip_checksum(inner, 20));
 
 	/* The outer GRE header the sending router's tunnel adds. */
 	put16(pkt, with_key ? GRE_KEY_BIT : 0);
