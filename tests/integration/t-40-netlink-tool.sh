@@ -38,8 +38,8 @@ check "a sysfs change shows in netlink" ka_set a gre1 interval_ms 200
 check "show reflects it" out_has 'keepalive 200 ms, retries 5' gka a show gre1
 wait_for 3000 ka_at_least a gre1 replies 3
 
-check "dump lists every gre tunnel of the namespace, gre0 too" \
-	out_lines 2 gka a show
+check "dump lists every gre and gretap tunnel of the namespace, fallbacks too" \
+	out_lines 3 gka a show
 
 # monitor -j sees the cycle's transitions once each, in order.
 gka a set gre1 interval 200ms retries 4
