@@ -231,73 +231,81 @@ struct byte_edit {
 	u8 val;
 };
 
+struct raw_pkt {
+	const u8 *bytes;
+	size_t len;
+};
+
+static const struct raw_pkt plain_raw = { probe_plain, sizeof(probe_plain) };
+static const struct raw_pkt key_raw = { probe_key, sizeof(probe_key) };
+static const struct raw_pkt csum_key_raw = {
+	probe_csum_key, sizeof(probe_csum_key)
+};
+
 struct classify_case {
 	const char *name;
-	const u8 *base;
-	size_t base_len;
+	const struct raw_pkt *base;
 	struct gka_ends ends;
 	struct byte_edit edit[2];
-	size_t pkt_len;		/* 0: base_len */
+	size_t pkt_len;		/* 0: base->len */
 	bool keep_csum;		/* leave the IPv4 checksum wrong */
 	enum gka_reflect_verdict want;
 };
 
-#define PLAIN	probe_plain, sizeof(probe_plain)
-
 static const struct classify_case classify_cases[] = {
-	{ "cisco probe", PLAIN, ends_p2p, { NO_EDIT, NO_EDIT }, 0, false,
+	{ "cisco probe", &plain_raw, ends_p2p, { NO_EDIT, NO_EDIT }, 0, false,
 	  GKA_REFLECT_OK },
-	{ "probe with key", probe_key, sizeof(probe_key), ends_p2p,
+	{ "probe with key", &key_raw, ends_p2p,
 	  { NO_EDIT, NO_EDIT }, 0, false, GKA_REFLECT_OK },
-	{ "probe with csum and key", probe_csum_key, sizeof(probe_csum_key),
+	{ "probe with csum and key", &csum_key_raw,
 	  ends_p2p, { NO_EDIT, NO_EDIT }, 0, false, GKA_REFLECT_OK },
-	{ "ttl 2", PLAIN, ends_p2p, { { 8, 2 }, NO_EDIT }, 0, false,
+	{ "ttl 2", &plain_raw, ends_p2p, { { 8, 2 }, NO_EDIT }, 0, false,
 	  GKA_REFLECT_OK },
-	{ "local any, other local source", PLAIN, { 0, A_LOCAL },
+	{ "local any, other local source", &plain_raw, { 0, A_LOCAL },
 	  { { 12, 0xcb }, NO_EDIT }, 0, false, GKA_REFLECT_OK },
 	/* Ordinary traffic is not looked at. */
-	{ "gre carrying ip", PLAIN, ends_p2p, { { 22, 0x08 }, NO_EDIT }, 0,
+	{ "gre carrying ip", &plain_raw, ends_p2p, { { 22, 0x08 }, NO_EDIT }, 0,
 	  false, GKA_REFLECT_PASS },
-	{ "udp", PLAIN, ends_p2p, { { 9, 17 }, NO_EDIT }, 0, false,
+	{ "udp", &plain_raw, ends_p2p, { { 9, 17 }, NO_EDIT }, 0, false,
 	  GKA_REFLECT_PASS },
-	{ "not ipv4", PLAIN, ends_p2p, { { 0, 0x65 }, NO_EDIT }, 0, false,
+	{ "not ipv4", &plain_raw, ends_p2p, { { 0, 0x65 }, NO_EDIT }, 0, false,
 	  GKA_REFLECT_PASS },
-	{ "shorter than ipv4", PLAIN, ends_p2p, { NO_EDIT, NO_EDIT }, 19, false,
+	{ "shorter than ipv4", &plain_raw, ends_p2p, { NO_EDIT, NO_EDIT }, 19, false,
 	  GKA_REFLECT_PASS },
-	{ "later fragment", PLAIN, ends_p2p, { { 7, 0x10 }, NO_EDIT }, 0, false,
+	{ "later fragment", &plain_raw, ends_p2p, { { 7, 0x10 }, NO_EDIT }, 0, false,
 	  GKA_REFLECT_PASS },
-	{ "longer than packet", PLAIN, ends_p2p, { { 3, 0x19 }, NO_EDIT }, 0,
+	{ "longer than packet", &plain_raw, ends_p2p, { { 3, 0x19 }, NO_EDIT }, 0,
 	  false, GKA_REFLECT_PASS },
 	/* Claims to be a keepalive, goes nowhere. */
-	{ "third-party destination", PLAIN, ends_p2p,
+	{ "third-party destination", &plain_raw, ends_p2p,
 	  { { 19, 0x02 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_DST },
-	{ "other destination", PLAIN, ends_p2p,
+	{ "other destination", &plain_raw, ends_p2p,
 	  { { 16, 0xc6 }, { 17, 0x33 } }, 0, false, GKA_REFUSE_WRONG_DST },
-	{ "source not ours", PLAIN, ends_p2p, { { 15, 0x03 }, NO_EDIT }, 0,
+	{ "source not ours", &plain_raw, ends_p2p, { { 15, 0x03 }, NO_EDIT }, 0,
 	  false, GKA_REFUSE_WRONG_SRC },
-	{ "local any, loopback source", PLAIN, { 0, A_LOCAL },
+	{ "local any, loopback source", &plain_raw, { 0, A_LOCAL },
 	  { { 12, 127 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_SRC },
-	{ "local any, multicast source", PLAIN, { 0, A_LOCAL },
+	{ "local any, multicast source", &plain_raw, { 0, A_LOCAL },
 	  { { 12, 0xe0 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_SRC },
-	{ "nbma or gretap", PLAIN, { A_REMOTE, 0 }, { NO_EDIT, NO_EDIT }, 0,
+	{ "nbma or gretap", &plain_raw, { A_REMOTE, 0 }, { NO_EDIT, NO_EDIT }, 0,
 	  false, GKA_REFUSE_NO_PEER },
-	{ "ttl 1", PLAIN, ends_p2p, { { 8, 1 }, NO_EDIT }, 0, false,
+	{ "ttl 1", &plain_raw, ends_p2p, { { 8, 1 }, NO_EDIT }, 0, false,
 	  GKA_REFUSE_TTL },
-	{ "ttl 0", PLAIN, ends_p2p, { { 8, 0 }, NO_EDIT }, 0, false,
+	{ "ttl 0", &plain_raw, ends_p2p, { { 8, 0 }, NO_EDIT }, 0, false,
 	  GKA_REFUSE_TTL },
-	{ "2 bytes of gre", PLAIN, ends_p2p, { { 3, 22 }, NO_EDIT }, 22, false,
+	{ "2 bytes of gre", &plain_raw, ends_p2p, { { 3, 22 }, NO_EDIT }, 22, false,
 	  GKA_REFUSE_TRUNCATED },
-	{ "key flag, no key", PLAIN, ends_p2p, { { 20, 0x20 }, NO_EDIT }, 0,
+	{ "key flag, no key", &plain_raw, ends_p2p, { { 20, 0x20 }, NO_EDIT }, 0,
 	  false, GKA_REFUSE_TRUNCATED },
-	{ "bad ipv4 checksum", PLAIN, ends_p2p, { { 10, 0x00 }, NO_EDIT }, 0,
+	{ "bad ipv4 checksum", &plain_raw, ends_p2p, { { 10, 0x00 }, NO_EDIT }, 0,
 	  true, GKA_REFUSE_MALFORMED },
-	{ "first fragment", PLAIN, ends_p2p, { { 6, 0x20 }, NO_EDIT }, 0,
+	{ "first fragment", &plain_raw, ends_p2p, { { 6, 0x20 }, NO_EDIT }, 0,
 	  false, GKA_REFUSE_MALFORMED },
-	{ "gre version 1", PLAIN, ends_p2p, { { 21, 0x01 }, NO_EDIT }, 0,
+	{ "gre version 1", &plain_raw, ends_p2p, { { 21, 0x01 }, NO_EDIT }, 0,
 	  false, GKA_REFUSE_MALFORMED },
-	{ "gre routing", probe_key, sizeof(probe_key), ends_p2p,
+	{ "gre routing", &key_raw, ends_p2p,
 	  { { 20, 0x40 }, NO_EDIT }, 0, false, GKA_REFUSE_MALFORMED },
-	{ "payload", PLAIN, ends_p2p, { { 3, 24 + 61 }, NO_EDIT }, 24 + 61,
+	{ "payload", &plain_raw, ends_p2p, { { 3, 24 + 61 }, NO_EDIT }, 24 + 61,
 	  false, GKA_REFUSE_MALFORMED },
 };
 
@@ -311,12 +319,12 @@ KUNIT_ARRAY_PARAM(classify, classify_cases, classify_case_desc);
 static void reflect_classify_verdicts(struct kunit *test)
 {
 	const struct classify_case *c = test->param_value;
-	size_t pkt_len = c->pkt_len ?: c->base_len;
+	size_t pkt_len = c->pkt_len ?: c->base->len;
 	struct iphdr *iph;
 	u8 pkt[128] = {};
 	unsigned int i;
 
-	memcpy(pkt, c->base, c->base_len);
+	memcpy(pkt, c->base->bytes, c->base->len);
 	for (i = 0; i < ARRAY_SIZE(c->edit); i++)
 		if (c->edit[i].off >= 0)
 			pkt[c->edit[i].off] = c->edit[i].val;

@@ -44,7 +44,7 @@
 
 static const char *prog = "gka-wire";
 
-static void usage(void)
+static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
@@ -58,7 +58,7 @@ static void die(const char *what)
 	exit(3);
 }
 
-static unsigned long number(const char *s, unsigned long max)
+static unsigned long parse_number(const char *s, unsigned long max)
 {
 	char *end;
 	unsigned long v;
@@ -72,7 +72,7 @@ static unsigned long number(const char *s, unsigned long max)
 	return v;
 }
 
-static struct in_addr address(const char *s)
+static struct in_addr parse_address(const char *s)
 {
 	struct in_addr a;
 
@@ -114,24 +114,24 @@ static int cmd_probe(int argc, char **argv)
 	size_t off = 0;
 
 	if (argc < 5)
-		usage();
-	dst.sin_addr = address(argv[2]);
-	isrc = address(argv[3]);
-	idst = address(argv[4]);
+		bad_usage();
+	dst.sin_addr = parse_address(argv[2]);
+	isrc = parse_address(argv[3]);
+	idst = parse_address(argv[4]);
 	for (i = 5; i < argc; i++) {
 		if (!strcmp(argv[i], "tap")) {
 			tap = 1;
 		} else if (i + 1 < argc && !strcmp(argv[i], "ttl")) {
-			ttl = number(argv[++i], 255);
+			ttl = parse_number(argv[++i], 255);
 		} else if (i + 1 < argc && !strcmp(argv[i], "len")) {
-			len = number(argv[++i], sizeof(inner));
+			len = parse_number(argv[++i], sizeof(inner));
 		} else if (i + 1 < argc && !strcmp(argv[i], "id")) {
-			id = number(argv[++i], 0xffff);
+			id = parse_number(argv[++i], 0xffff);
 		} else if (i + 1 < argc && !strcmp(argv[i], "key")) {
-			key = number(argv[++i], 0xffffffffUL);
+			key = parse_number(argv[++i], 0xffffffffUL);
 			with_key = 1;
 		} else {
-			usage();
+			bad_usage();
 		}
 	}
 
@@ -214,9 +214,9 @@ static int cmd_capture(int argc, char **argv)
 	int fd;
 
 	if (argc != 5)
-		usage();
-	until_id = number(argv[3], 0xffff);
-	timeout = number(argv[4], 600000);
+		bad_usage();
+	until_id = parse_number(argv[3], 0xffff);
+	timeout = parse_number(argv[4], 600000);
 	sll.sll_ifindex = (int)if_nametoindex(argv[2]);
 	if (!sll.sll_ifindex) {
 		fprintf(stderr, "%s: no device '%s'\n", prog, argv[2]);
@@ -264,11 +264,11 @@ static int cmd_capture(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		usage();
+		bad_usage();
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc, argv);
 	if (!strcmp(argv[1], "capture"))
 		return cmd_capture(argc, argv);
-	usage();
+	bad_usage();
 	return 2;
 }
