@@ -60,6 +60,29 @@ check "reflect on again, with the tool" in_ns b gre-keepalive reflect gre1 on
 check "A comes back at the next reply" wait_for 2000 carrier_is a gre1 1
 check_eq "sysfs shows it on" 1 "$(ka b gre1 reflect)"
 check "traffic flows through the tunnel" ping_ok a $B_IN
+
+# B's tunnel bound to its underlay device, then living in another netns
+# than its underlay: the probe is still routed back through the underlay.
+ip -n b link del gre1
+ip -n b link add gre1 type gre local $B_WAN remote $A_WAN ttl 64 dev b0
+ip -n b addr add $B_IN/30 dev gre1
+ip -n b link set gre1 up
+ka_read a gre1 replies && n=$KA
+check "bound to b0: A hears B" wait_for 3000 ka_at_least a gre1 replies $((n + 3))
+check "bound to b0: B reflected" ka_at_least b gre1 reflected 3
+ip -n b link del gre1
+netns_add t
+ip -n b link add gre1 type gre local $B_WAN remote $A_WAN ttl 64
+ip -n b link set gre1 netns t
+ip -n t link set gre1 up
+ka_read a gre1 replies && n=$KA
+check "link-netns: A hears B" wait_for 3000 ka_at_least a gre1 replies $((n + 3))
+check "link-netns: B reflected" ka_at_least t gre1 reflected 3
+check_eq "link-netns: A's line is up" 1 "$(carrier a gre1)"
+ip -n t link del gre1
+netns_del t
+tunnel b gre1 $B_WAN $A_WAN $B_IN
+strict b gre1 || fatal "default sysctls on the new gre1"
 check "keepalive off on A" ka_set a gre1 enabled 0
 
 # --- Cisco's wire format, byte for byte, captured on B's underlay ------
