@@ -57,6 +57,11 @@ static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 
 	skb_scrub_packet(skb, !net_eq(net, dev_net(kt->dev)));
 	skb_dst_set(skb, &rt->dst);
+	/*
+	 * It leaves from the underlay, maybe in another netns: the tunnel
+	 * device must not follow it into the output hooks.
+	 */
+	skb->dev = rt->dst.dev;
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 	skb_forward_csum(skb);
 	ip_decrease_ttl(iph);

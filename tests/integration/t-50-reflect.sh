@@ -34,6 +34,11 @@ cap_ready() { read -r KA < $CAP && [ "$KA" = ready ]; }
 cap_out() { grep '^dir=out ' $CAP; }
 
 topology
+# No IPv6 chatter (router solicitations, MLD) out of B's tunnels: the
+# captures below count every GRE packet B sends.
+in_ns b sh -c 'echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6 &&
+	echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6' ||
+	fatal "IPv6 off in B"
 tunnels
 strict b gre1 || fatal "default sysctls on B"
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"

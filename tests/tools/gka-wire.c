@@ -21,6 +21,14 @@
  *	Line: dir=in|out src= dst= ttl= len= id= frag= csum=ok|bad
  *	      gre_flags= gre_proto= bytes=
  *
+ *   gka-wire blast DST PORT COUNT
+ *	Send COUNT 32-byte UDP datagrams to DST:PORT as fast as possible.
+ *
+ *   gka-wire sink PORT COUNT TIMEOUT_MS
+ *	Receive UDP datagrams on PORT; prints "ready" once bound, then
+ *	"received N in T ns" (first to last datagram) once COUNT arrived or
+ *	TIMEOUT_MS passed without one.
+ *
  * Exit status 2 for a usage error, 3 for a local failure.
  */
 #include <arpa/inet.h>
@@ -48,7 +56,9 @@ static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
-		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n", prog, prog);
+		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n"
+		"       %s blast DST PORT COUNT\n"
+		"       %s sink PORT COUNT TIMEOUT_MS\n", prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -261,6 +271,79 @@ static int cmd_capture(int argc, char **argv)
 	}
 }
 
+static int cmd_blast(int argc, char **argv)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	unsigned long count, i;
+	char payload[32] = { 0 };
+	int fd;
+
+	if (argc != 5)
+		bad_usage();
+	dst.sin_addr = parse_address(argv[2]);
+	dst.sin_port = htons((uint16_t)parse_number(argv[3], 65535));
+	count = parse_number(argv[4], 100000000);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	for (i = 0; i < count; i++) {
+		/* A full queue is the receiver's figure to report, not ours. */
+		if (sendto(fd, payload, sizeof(payload), 0,
+			   (struct sockaddr *)&dst, sizeof(dst)) < 0 &&
+		    errno != ENOBUFS)
+			die("sendto");
+	}
+	close(fd);
+	return 0;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int cmd_sink(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	unsigned long count, timeout, got = 0;
+	long long first = 0, last = 0;
+	int fd, rcvbuf = 8 << 20;
+	struct pollfd pfd;
+	char buf[64];
+
+	if (argc != 5)
+		bad_usage();
+	addr.sin_port = htons((uint16_t)parse_number(argv[2], 65535));
+	count = parse_number(argv[3], 100000000);
+	timeout = parse_number(argv[4], 600000);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		die("bind");
+	printf("ready\n");
+	fflush(stdout);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (got < count) {
+		if (poll(&pfd, 1, (int)timeout) < 0)
+			die("poll");
+		if (!(pfd.revents & POLLIN))
+			break;
+		if (recv(fd, buf, sizeof(buf), 0) < 0)
+			die("recv");
+		last = now_ns();
+		if (!got++)
+			first = last;
+	}
+	printf("received %lu in %lld ns\n", got, last - first);
+	return got == count ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -269,6 +352,10 @@ int main(int argc, char **argv)
 		return cmd_probe(argc, argv);
 	if (!strcmp(argv[1], "capture"))
 		return cmd_capture(argc, argv);
+	if (!strcmp(argv[1], "blast"))
+		return cmd_blast(argc, argv);
+	if (!strcmp(argv[1], "sink"))
+		return cmd_sink(argc, argv);
 	bad_usage();
 	return 2;
 }
