@@ -76,6 +76,24 @@ ka_read a gre1 replies && n=$KA
 check "bound to b0: A hears B" wait_for 3000 ka_at_least a gre1 replies $((n + 3))
 check "bound to b0: B reflected" ka_at_least b gre1 reflected 3
 ip -n b link del gre1
+
+# B's underlay in a VRF: the route back is looked up in the VRF's table.
+modprobe vrf || fatal "modprobe vrf"
+ip -n b link add blue type vrf table 10
+ip -n b link set blue up
+ip -n b link set b0 master blue
+ip -n b route add default via 198.51.100.254 vrf blue
+ip -n b link add gre1 type gre local $B_WAN remote $A_WAN ttl 64 dev b0
+ip -n b link set gre1 up
+ka_read a gre1 replies && n=$KA
+check "vrf underlay: A hears B" wait_for 3000 ka_at_least a gre1 replies $((n + 3))
+check "vrf underlay: B reflected" ka_at_least b gre1 reflected 3
+check "vrf underlay: B's main table has no route back" \
+	sh -c "! /usr/bin/ip -n b route get $A_WAN >/dev/null 2>&1"
+ip -n b link del gre1
+ip -n b link set b0 nomaster
+ip -n b link del blue
+ip -n b route add default via 198.51.100.254
 netns_add t
 ip -n b link add gre1 type gre local $B_WAN remote $A_WAN ttl 64
 ip -n b link set gre1 netns t
