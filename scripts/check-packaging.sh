@@ -7,7 +7,8 @@
 #     kernel in qemu with THAT module in the guest's updates/dkms/ and have
 #     modprobe load it from there (tests/integration/t-60-modprobe-location.sh
 #     with gka.moddir=updates/dkms); then dkms remove, and check that
-#     nothing is left in either tree.
+#     nothing is left in either tree; then dkms autoinstall (what DKMS's
+#     kernel hooks run for a new kernel) on the added module, and remove.
 #  2. Debian packages: make deb (dpkg-buildpackage, lintian, DKMS build),
 #     then apt-get install of both .debs in a debootstrap chroot with the
 #     stock headers, and purge (packaging/deb-install-check.sh).
@@ -98,6 +99,18 @@ report "dkms remove: no file left in the install tree" \
 	test -z "$(find "$work/install" -type f)"
 report "dkms remove: nothing left in the DKMS tree" \
 	test -z "$(find "$work/dkms" -mindepth 1)"
+
+# AUTOINSTALL: what DKMS's kernel hooks (/etc/kernel/postinst.d/dkms,
+# header_postinst.d/dkms) run for a newly installed kernel, with the
+# module only added: it must be built and installed for that kernel.
+st=0
+{ "${dkms[@]}" add -m "$name" -v "$version" &&
+	"${dkms[@]}" autoinstall --no-depmod -k "$rel"; } >>"$work/dkms.log" 2>&1 || st=$?
+report "dkms autoinstall (new kernel hook) builds and installs it" \
+	test "$st" = 0 -a -f "$ko"
+"${dkms[@]}" remove --no-depmod -m "$name" -v "$version" --all >>"$work/dkms.log" 2>&1
+report "dkms remove after autoinstall: nothing left" \
+	test -z "$(find "$work/install" -type f)" -a -z "$(find "$work/dkms" -mindepth 1)"
 
 # --- 2. Debian packages, installed in a chroot ------------------------------
 start=$(date +%s)
