@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <linux/genetlink.h>
@@ -36,6 +37,7 @@
 #define PROG	"gre-keepalive"
 /* A netlink dump fills at most a page per message batch; 32 KiB is ample. */
 #define GK_NL_BUF_SIZE	32768
+#define GK_FOLLOW_RCVBUF	(1 << 20)
 
 enum {
 	EXIT_OK		= 0,
@@ -431,9 +433,15 @@ out:
 static struct mnl_socket *open_group(int bus, unsigned int group)
 {
 	struct mnl_socket *sock = mnl_socket_open(bus);
+	int rcvbuf = GK_FOLLOW_RCVBUF;
 
 	if (!sock)
 		return NULL;
+	/* Many tunnels made at once (boot) must not overrun it; if they do
+	 * anyway, everything is looked at again (follow()).
+	 */
+	setsockopt(mnl_socket_get_fd(sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		   sizeof(rcvbuf));
 	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
 	    mnl_socket_setsockopt(sock, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0) {
