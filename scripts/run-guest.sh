@@ -24,12 +24,12 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	log "guest timed out after ${timeout_s}s"
 	exit 1
 fi
-if grep -Eq "$SPLAT_RE" "$logfile"; then
+if grep -aEq "$SPLAT_RE" "$logfile"; then
 	log "kernel splat in console:"
-	grep -En "$SPLAT_RE" "$logfile" | head -20 >&2
+	grep -aEn "$SPLAT_RE" "$logfile" | head -20 >&2
 	exit 1
 fi
-status=$(grep -o 'GKA-EXIT [0-9]*' "$logfile" | tail -1 | cut -d' ' -f2)
+status=$(grep -ao 'GKA-EXIT [0-9]*' "$logfile" | tail -1 | cut -d' ' -f2)
 if [ -z "$status" ]; then
 	log "guest ended without reporting a result"
 	exit 1

@@ -76,3 +76,16 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 	m->with_csum = !!(p->i_flags & TUNNEL_CSUM);
 	return 0;
 }
+
+void gka_reflect_ends(const struct gka_tunnel_facts *f, struct gka_ends *ends)
+{
+	const struct ip_tunnel_parm *p = f->parms;
+
+	ends->local = 0;
+	ends->remote = 0;
+	if (!f->kind || strcmp(f->kind, "gre") || f->collect_md || !p ||
+	    !p->iph.daddr || ipv4_is_multicast(p->iph.daddr))
+		return;
+	ends->local = p->iph.saddr;
+	ends->remote = p->iph.daddr;
+}

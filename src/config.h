@@ -11,6 +11,7 @@
 
 struct ip_tunnel_parm;
 struct gka_match;
+struct gka_ends;
 
 /* Returns 0, or -EINVAL with *@why naming the problem. */
 int gka_check_interval(u32 interval_ms, const char **why);
@@ -19,7 +20,7 @@ int gka_check_retries(u32 retries, const char **why);
 /* The facts about a tunnel device that decide whether keepalive applies. */
 struct gka_tunnel_facts {
 	const char *kind;	/* rtnl_link_ops kind, NULL if none */
-	const struct ip_tunnel_parm *parms;	/* only when kind is "gre" */
+	const struct ip_tunnel_parm *parms;	/* kinds "gre" and "gretap" */
 	bool collect_md;
 	bool has_encap;		/* FOU/GUE on top of GRE */
 };
@@ -31,5 +32,13 @@ struct gka_tunnel_facts {
  */
 int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		     const char **why);
+
+/*
+ * Which addresses a reflected probe must have. Only a point-to-point gre
+ * tunnel has a single peer to send it back to; for any other @ends->remote
+ * is 0 and every probe is refused. Needs none of what keepalive needs
+ * (keys, checksums, sequence numbers are the outer header's business).
+ */
+void gka_reflect_ends(const struct gka_tunnel_facts *f, struct gka_ends *ends);
 
 #endif /* _GKA_CONFIG_H */

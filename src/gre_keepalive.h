@@ -31,6 +31,8 @@ struct gka_tunnel {
 	netdevice_tracker dev_tracker;
 	/* The tunnel's link netns: probes leave and replies arrive here. */
 	struct net *underlay;
+	/* Where this tunnel holds a reflection hook: its own netns, if up. */
+	struct net *reflect_net;
 
 	/* Under RTNL. */
 	bool enabled;			/* configured on by the operator */
@@ -41,6 +43,10 @@ struct gka_tunnel {
 
 	spinlock_t lock;		/* protects everything below */
 	bool active;			/* enabled, usable and admin up */
+	bool reflect;			/* answer the peer's probes */
+	struct gka_ends ends;		/* what those probes must look like */
+	u64 reflected;
+	u64 refused;
 	u32 interval_ms;
 	u32 retries;
 	struct gka_match match;
@@ -68,11 +74,15 @@ struct gka_info {
 	u64 transitions;
 	u64 last_change_ns;
 	u64 last_reply_ns;
+	bool reflect;
+	u64 reflected;
+	u64 refused;
 };
 
 /* tunnel.c: lifetime and configuration, all under RTNL. */
 /* A new gre device, with the configuration it gets when first enabled. */
-int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries);
+int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
+		      bool reflect);
 void gka_tunnel_detach(struct net_device *dev);
 void gka_tunnel_detach_all(void);
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev);
@@ -81,9 +91,10 @@ int gka_tunnel_set(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
 int gka_tunnel_store(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
 		     const char **why);
 void gka_tunnel_disable(struct gka_tunnel *kt);
+int gka_tunnel_set_reflect(struct gka_tunnel *kt, bool on, const char **why);
 void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event);
 void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info);
-bool gka_is_gre_device(const struct net_device *dev);
+bool gka_is_tunnel_device(const struct net_device *dev);
 int gka_tunnel_check(const struct net_device *dev, const char **why);
 
 /*
@@ -94,9 +105,18 @@ int gka_tunnel_check(const struct net_device *dev, const char **why);
 bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
 			      __be32 daddr, const struct gka_reply *reply);
 
+/*
+ * reflect.c: called by the reflection hook in softirq context under RCU,
+ * for a GRE packet with protocol type 0 (or too short to have one) that
+ * came out of @kt. Returns the netfilter verdict.
+ */
+unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb);
+
 /* receive.c */
 int gka_rx_hook_get(struct net *net);
 void gka_rx_hook_put(struct net *net);
+int gka_reflect_hook_get(struct net *net);
+void gka_reflect_hook_put(struct net *net);
 int gka_rx_init(void);
 void gka_rx_exit(void);
 

@@ -30,6 +30,11 @@ module_param(auto_enable, bool, 0444);
 MODULE_PARM_DESC(auto_enable,
 		 "Enable keepalive with the defaults on every point-to-point gre tunnel that appears (default off)");
 
+static bool reflect = true;
+module_param(reflect, bool, 0444);
+MODULE_PARM_DESC(reflect,
+		 "Answer the peer's keepalives on every point-to-point gre tunnel, as a router does (default on; per tunnel with the reflect switch)");
+
 /* Set under RTNL at unload, so replayed DOWN/UNREGISTER events are ignored. */
 static bool gka_stopping;
 
@@ -40,7 +45,7 @@ static void gka_auto_enable(struct net_device *dev)
 
 	if (!auto_enable || !kt || kt->enabled)
 		return;
-	/* Tunnels that cannot run keepalive (gre0, NBMA) are skipped quietly. */
+	/* Tunnels that cannot run keepalive (gre0, NBMA, gretap) are skipped. */
 	if (gka_tunnel_set(kt, kt->interval_ms, kt->retries, &why))
 		pr_debug("%s: not auto-enabled: %s\n", dev->name, why);
 }
@@ -52,13 +57,13 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct gka_tunnel *kt;
 	int err;
 
-	if (gka_stopping || !gka_is_gre_device(dev))
+	if (gka_stopping || !gka_is_tunnel_device(dev))
 		return NOTIFY_DONE;
 
 	switch (event) {
 	case NETDEV_REGISTER:
 		err = gka_tunnel_attach(dev, default_interval_ms,
-					default_retries);
+					default_retries, reflect);
 		if (err)
 			return notifier_from_errno(err);
 		gka_auto_enable(dev);

@@ -29,6 +29,7 @@ static const struct nla_policy gka_policy[GRE_KEEPALIVE_A_MAX + 1] = {
 	[GRE_KEEPALIVE_A_RETRIES] =
 		NLA_POLICY_RANGE(NLA_U32, GRE_KEEPALIVE_RETRIES_MIN,
 				 GRE_KEEPALIVE_RETRIES_MAX),
+	[GRE_KEEPALIVE_A_REFLECT] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 enum gka_mcgrp { GKA_MCGRP_EVENTS };
@@ -84,6 +85,11 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 			      info.last_change_ns, GRE_KEEPALIVE_A_PAD) ||
 	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_LAST_REPLY_NS,
 			      info.last_reply_ns, GRE_KEEPALIVE_A_PAD) ||
+	    nla_put_u8(skb, GRE_KEEPALIVE_A_REFLECT, info.reflect) ||
+	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_REFLECTED,
+			      info.reflected, GRE_KEEPALIVE_A_PAD) ||
+	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_REFUSED,
+			      info.refused, GRE_KEEPALIVE_A_PAD) ||
 	    (info.enabled && suspended &&
 	     nla_put_string(skb, GRE_KEEPALIVE_A_SUSPENDED, suspended)) ||
 	    (reason && nla_put_u8(skb, GRE_KEEPALIVE_A_REASON, reason))) {
@@ -207,6 +213,31 @@ static int gka_nl_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int gka_nl_reflect(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *reflect_attr = info->attrs[GRE_KEEPALIVE_A_REFLECT];
+	struct gka_tunnel *kt;
+	const char *why;
+	int err;
+
+	if (!reflect_attr) {
+		NL_SET_ERR_MSG(info->extack, "missing REFLECT: give 0 or 1");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	kt = gka_nl_tunnel(info);
+	if (IS_ERR(kt)) {
+		err = PTR_ERR(kt);
+		goto out;
+	}
+	err = gka_tunnel_set_reflect(kt, nla_get_u8(reflect_attr), &why);
+	if (err)
+		gka_set_err(info->extack, reflect_attr, why);
+out:
+	rtnl_unlock();
+	return err;
+}
+
 static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct gka_tunnel *kt;
@@ -265,6 +296,11 @@ static const struct genl_small_ops gka_ops[] = {
 	{
 		.cmd = GRE_KEEPALIVE_CMD_DEL,
 		.doit = gka_nl_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = GRE_KEEPALIVE_CMD_REFLECT,
+		.doit = gka_nl_reflect,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{

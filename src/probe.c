@@ -9,10 +9,12 @@
  */
 #include <linux/ip.h>
 #include <linux/in.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/checksum.h>
 #include <asm/unaligned.h>
 #include <net/checksum.h>
+#include <net/ip.h>
 
 #include "probe.h"
 
@@ -123,4 +125,85 @@ enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
 	if (m->with_csum && !reply->with_csum)
 		return GKA_REPLY_MISMATCH;
 	return GKA_REPLY_OK;
+}
+
+const char *gka_reflect_verdict_name(enum gka_reflect_verdict v)
+{
+	static const char *const names[] = {
+		[GKA_REFLECT_PASS] = "not a keepalive",
+		[GKA_REFLECT_OK] = "reflected",
+		[GKA_REFUSE_TRUNCATED] = "truncated",
+		[GKA_REFUSE_MALFORMED] = "malformed",
+		[GKA_REFUSE_NO_PEER] = "tunnel has no single peer",
+		[GKA_REFUSE_WRONG_DST] = "inner destination is not the tunnel's remote",
+		[GKA_REFUSE_WRONG_SRC] = "inner source is not the tunnel's local address",
+		[GKA_REFUSE_TTL] = "TTL expired",
+		[GKA_REFUSE_NO_ROUTE] = "no unicast route back to the peer",
+	};
+
+	return (unsigned int)v < ARRAY_SIZE(names) ? names[v] : "unknown";
+}
+
+static bool gka_bad_source(__be32 addr)
+{
+	return ipv4_is_zeronet(addr) || ipv4_is_loopback(addr) ||
+	       ipv4_is_multicast(addr) || ipv4_is_lbcast(addr);
+}
+
+enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
+					      size_t pkt_len,
+					      const struct gka_ends *ends)
+{
+	const struct iphdr *iph = pkt;
+	size_t ihl, tot, gre_len, hlen;
+	const u8 *gre;
+	u16 frag, flags;
+
+	if (len < sizeof(*iph) || iph->protocol != IPPROTO_GRE ||
+	    iph->version != 4)
+		return GKA_REFLECT_PASS;
+	frag = ntohs(iph->frag_off);
+	/* A later fragment shows no GRE header: it is the stack's to judge. */
+	if (frag & IP_OFFSET)
+		return GKA_REFLECT_PASS;
+	ihl = iph->ihl * 4;
+	tot = ntohs(iph->tot_len);
+	if (ihl < sizeof(*iph) || tot < ihl || tot > pkt_len)
+		return GKA_REFLECT_PASS;	/* not IPv4 the stack accepts */
+
+	/* Too short to say what it carries: a cut-off probe, or garbage. */
+	gre_len = tot - ihl;
+	if (gre_len < GKA_GRE_BASE_LEN || len < ihl + GKA_GRE_BASE_LEN)
+		return GKA_REFUSE_TRUNCATED;
+	gre = (const u8 *)pkt + ihl;
+	if (get_unaligned_be16(gre + 2) != 0)
+		return GKA_REFLECT_PASS;
+
+	/* From here on the packet claims to be a keepalive. */
+	flags = get_unaligned_be16(gre);
+	hlen = GKA_GRE_BASE_LEN + (flags & GKA_GRE_CSUM ? 4 : 0) +
+	       (flags & GKA_GRE_KEY ? 4 : 0) + (flags & GKA_GRE_SEQ ? 4 : 0);
+	if (gre_len < hlen)
+		return GKA_REFUSE_TRUNCATED;
+	/*
+	 * Version 1 is PPTP's, a source route is no keepalive, a fragment
+	 * or a payload means someone built something else; the header
+	 * checksum was verified by the stack, but this function trusts
+	 * nobody.
+	 */
+	if (flags & (GKA_GRE_ROUTING | GKA_GRE_VERSION) ||
+	    frag & IP_MF || gre_len > GKA_REPLY_MAX_LEN ||
+	    ip_fast_csum(iph, iph->ihl))
+		return GKA_REFUSE_MALFORMED;
+
+	if (!ends->remote)
+		return GKA_REFUSE_NO_PEER;
+	if (iph->daddr != ends->remote)
+		return GKA_REFUSE_WRONG_DST;
+	/* "local any": the route lookup insists that it is one of ours. */
+	if (ends->local ? iph->saddr != ends->local : gka_bad_source(iph->saddr))
+		return GKA_REFUSE_WRONG_SRC;
+	if (iph->ttl <= 1)
+		return GKA_REFUSE_TTL;
+	return GKA_REFLECT_OK;
 }

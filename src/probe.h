@@ -87,4 +87,45 @@ enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
 				       const struct gka_reply *reply,
 				       __be32 saddr, __be32 daddr);
 
+/*
+ * The peer's probes, as our tunnel decapsulates them: an IPv4 packet from
+ * our own address to the peer carrying GRE with protocol type 0. A router
+ * forwards it back to the peer; we do the same, but only for packets that
+ * cannot be sent anywhere else.
+ */
+
+/* The tunnel's own addresses, as far as reflection is concerned. */
+struct gka_ends {
+	__be32 local;		/* 0 for "local any" */
+	__be32 remote;		/* 0 when the tunnel has no single peer */
+};
+
+/* Enough of the inner packet to decide: IPv4 header with options, GRE. */
+#define GKA_CLASSIFY_LEN	(60 + 16)
+
+enum gka_reflect_verdict {
+	GKA_REFLECT_PASS,	/* not a keepalive: none of our business */
+	GKA_REFLECT_OK,		/* a probe for this tunnel: send it back */
+	/* It says it is a keepalive, but goes no further than here: */
+	GKA_REFUSE_TRUNCATED,	/* shorter than its GRE header */
+	GKA_REFUSE_MALFORMED,	/* bad checksum or GRE bits, fragment, payload */
+	GKA_REFUSE_NO_PEER,	/* tunnel has no single peer (NBMA, gretap) */
+	GKA_REFUSE_WRONG_DST,	/* would go somewhere other than the peer */
+	GKA_REFUSE_WRONG_SRC,	/* not from the tunnel's local address */
+	GKA_REFUSE_TTL,		/* a router would let it expire here */
+	GKA_REFUSE_NO_ROUTE,	/* the underlay has no unicast route back */
+};
+
+const char *gka_reflect_verdict_name(enum gka_reflect_verdict v);
+
+/*
+ * Decide about a packet that came out of a tunnel with addresses @ends.
+ * @pkt holds its first @len bytes (at least min(@pkt_len,
+ * GKA_CLASSIFY_LEN)), starting at the IPv4 header; @pkt_len is its full
+ * length. Ordinary traffic is told apart after two compares.
+ */
+enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
+					      size_t pkt_len,
+					      const struct gka_ends *ends);
+
 #endif /* _GKA_PROBE_H */

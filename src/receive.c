@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Catching keepalive replies.
+ * Catching keepalive replies, and the peer's probes.
  *
  * A reply is a GRE packet from the peer with protocol type 0 and nothing
  * after its header: 4 bytes, 8 with a key. The GRE demultiplexer drops
@@ -11,6 +11,13 @@
  * The hook exists only in network namespaces that carry the underlay of a
  * tunnel with keepalive enabled, and ordinary traffic leaves it after one
  * protocol compare (or, for GRE, one 4-byte header read).
+ *
+ * The peer's probes come out of our tunnel as IPv4 packets from our own
+ * address, which the stack drops as martians (REFERENCE §2). They are
+ * caught at NF_INET_PRE_ROUTING of the tunnel's netns, before routing
+ * calls them martians and before conntrack: after the raw table, so an
+ * operator's raw rules still decide. Same costs: one protocol compare for
+ * other traffic, one header read for GRE inside a tunnel.
  */
 #include <linux/ip.h>
 #include <linux/netfilter.h>
@@ -25,6 +32,7 @@
 
 struct gka_net {
 	unsigned int hook_users;	/* under RTNL */
+	unsigned int reflect_users;	/* under RTNL */
 };
 
 static unsigned int gka_net_id __read_mostly;
@@ -72,6 +80,37 @@ static const struct nf_hook_ops gka_nf_ops = {
 	.priority = NF_IP_PRI_FILTER + 1,
 };
 
+static unsigned int gka_pre_routing(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const __be16 *proto;
+	struct gka_tunnel *kt;
+	__be16 _proto;
+
+	if (iph->protocol != IPPROTO_GRE)
+		return NF_ACCEPT;
+	if (iph->frag_off & htons(IP_OFFSET))
+		return NF_ACCEPT;
+	/* Too short for a protocol type: the classifier calls it truncated. */
+	proto = skb_header_pointer(skb, skb_network_offset(skb) +
+				   ip_hdrlen(skb) + 2, sizeof(_proto), &_proto);
+	if (likely(proto && *proto))
+		return NF_ACCEPT;
+
+	kt = gka_tunnel_find(state->in);
+	if (!kt)
+		return NF_ACCEPT;	/* not out of a tunnel */
+	return gka_tunnel_reflect(kt, skb);
+}
+
+static const struct nf_hook_ops gka_reflect_ops = {
+	.hook = gka_pre_routing,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_PRE_ROUTING,
+	.priority = NF_IP_PRI_CONNTRACK - 1,
+};
+
 int gka_rx_hook_get(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
@@ -95,6 +134,29 @@ void gka_rx_hook_put(struct net *net)
 		nf_unregister_net_hook(net, &gka_nf_ops);
 }
 
+int gka_reflect_hook_get(struct net *net)
+{
+	struct gka_net *gn = net_generic(net, gka_net_id);
+	int err;
+
+	ASSERT_RTNL();
+	if (gn->reflect_users++)
+		return 0;
+	err = nf_register_net_hook(net, &gka_reflect_ops);
+	if (err)
+		gn->reflect_users--;
+	return err;
+}
+
+void gka_reflect_hook_put(struct net *net)
+{
+	struct gka_net *gn = net_generic(net, gka_net_id);
+
+	ASSERT_RTNL();
+	if (!WARN_ON_ONCE(!gn->reflect_users) && !--gn->reflect_users)
+		nf_unregister_net_hook(net, &gka_reflect_ops);
+}
+
 static void __net_exit gka_net_exit(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
@@ -104,6 +166,7 @@ static void __net_exit gka_net_exit(struct net *net)
 	 * tunnel elsewhere whose underlay this was, is gone already.
 	 */
 	WARN_ON_ONCE(gn->hook_users);
+	WARN_ON_ONCE(gn->reflect_users);
 }
 
 static struct pernet_operations gka_net_ops = {

@@ -53,8 +53,23 @@ GKA_SHOW(replies, "%llu", info.replies)
 GKA_SHOW(transitions, "%llu", info.transitions)
 GKA_SHOW(last_change_ns, "%llu", info.last_change_ns)
 GKA_SHOW(last_reply_ns, "%llu", info.last_reply_ns)
+GKA_SHOW(reflect, "%u", info.reflect)
+GKA_SHOW(reflected, "%llu", info.reflected)
+GKA_SHOW(refused, "%llu", info.refused)
 
-enum gka_sysfs_field { GKA_FIELD_ENABLED, GKA_FIELD_INTERVAL, GKA_FIELD_RETRIES };
+enum gka_sysfs_field {
+	GKA_FIELD_ENABLED,
+	GKA_FIELD_INTERVAL,
+	GKA_FIELD_RETRIES,
+	GKA_FIELD_REFLECT,
+};
+
+static const char *const gka_field_names[] = {
+	[GKA_FIELD_ENABLED] = "enabled",
+	[GKA_FIELD_INTERVAL] = "interval_ms",
+	[GKA_FIELD_RETRIES] = "retries",
+	[GKA_FIELD_REFLECT] = "reflect",
+};
 
 static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 			       enum gka_sysfs_field field)
@@ -77,10 +92,13 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 	kt = gka_tunnel_find(dev);
 	if (!kt) {
 		err = -ENODEV;
-	} else if (field == GKA_FIELD_ENABLED) {
+	} else if (field == GKA_FIELD_ENABLED || field == GKA_FIELD_REFLECT) {
 		if (val > 1) {
-			why = "enabled takes 0 or 1";
+			why = field == GKA_FIELD_ENABLED ?
+			      "enabled takes 0 or 1" : "reflect takes 0 or 1";
 			err = -EINVAL;
+		} else if (field == GKA_FIELD_REFLECT) {
+			err = gka_tunnel_set_reflect(kt, val, &why);
 		} else if (val) {
 			err = gka_tunnel_set(kt, kt->interval_ms, kt->retries,
 					     &why);
@@ -101,9 +119,7 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 
 bad:
 	net_info_ratelimited("%s: %s: %s\n", dev->name,
-			     field == GKA_FIELD_ENABLED ? "enabled" :
-			     field == GKA_FIELD_INTERVAL ? "interval_ms" :
-			     "retries", why);
+			     gka_field_names[field], why);
 	return err == -ERANGE ? -EINVAL : err;
 }
 
@@ -126,6 +142,12 @@ static ssize_t retries_store(struct device *d, struct device_attribute *attr,
 	return gka_sysfs_store(d, buf, len, GKA_FIELD_RETRIES);
 }
 
+static ssize_t reflect_store(struct device *d, struct device_attribute *attr,
+			     const char *buf, size_t len)
+{
+	return gka_sysfs_store(d, buf, len, GKA_FIELD_REFLECT);
+}
+
 static DEVICE_ATTR_RW(enabled);
 static DEVICE_ATTR_RW(interval_ms);
 static DEVICE_ATTR_RW(retries);
@@ -137,6 +159,9 @@ static DEVICE_ATTR_RO(replies);
 static DEVICE_ATTR_RO(transitions);
 static DEVICE_ATTR_RO(last_change_ns);
 static DEVICE_ATTR_RO(last_reply_ns);
+static DEVICE_ATTR_RW(reflect);
+static DEVICE_ATTR_RO(reflected);
+static DEVICE_ATTR_RO(refused);
 
 static struct attribute *gka_attrs[] = {
 	&dev_attr_enabled.attr,
@@ -150,6 +175,9 @@ static struct attribute *gka_attrs[] = {
 	&dev_attr_transitions.attr,
 	&dev_attr_last_change_ns.attr,
 	&dev_attr_last_reply_ns.attr,
+	&dev_attr_reflect.attr,
+	&dev_attr_reflected.attr,
+	&dev_attr_refused.attr,
 	NULL,
 };
 

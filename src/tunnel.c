@@ -34,12 +34,16 @@ static u32 gka_peer_hash(const struct net *underlay, __be32 remote)
 }
 
 /*
- * Only the "gre" kind: its private data is a struct ip_tunnel. A flow-based
- * gre device has type ARPHRD_NONE, yet is one of ours, to be refused.
+ * The "gre" and "gretap" kinds: their private data is a struct ip_tunnel.
+ * Keepalive runs on gre alone; a gretap is tracked so that probes coming
+ * out of it are refused and counted. A flow-based gre device has type
+ * ARPHRD_NONE, yet is one of ours, to be refused.
  */
-bool gka_is_gre_device(const struct net_device *dev)
+bool gka_is_tunnel_device(const struct net_device *dev)
 {
-	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, "gre");
+	return dev->rtnl_link_ops &&
+	       (!strcmp(dev->rtnl_link_ops->kind, "gre") ||
+		!strcmp(dev->rtnl_link_ops->kind, "gretap"));
 }
 
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev)
@@ -53,19 +57,22 @@ struct gka_tunnel *gka_tunnel_find(const struct net_device *dev)
 	return NULL;
 }
 
+/* Fills @ends (when not NULL) whether or not keepalive can run. */
 static int gka_read_tunnel(const struct net_device *dev, struct gka_match *m,
-			   const char **why)
+			   struct gka_ends *ends, const char **why)
 {
 	const struct ip_tunnel *t = netdev_priv(dev);
 	struct gka_tunnel_facts facts = {
 		.kind = dev->rtnl_link_ops ? dev->rtnl_link_ops->kind : NULL,
 	};
 
-	if (gka_is_gre_device(dev)) {
+	if (gka_is_tunnel_device(dev)) {
 		facts.parms = &t->parms;
 		facts.collect_md = t->collect_md;
 		facts.has_encap = t->encap.type != TUNNEL_ENCAP_NONE;
 	}
+	if (ends)
+		gka_reflect_ends(&facts, ends);
 	return gka_check_tunnel(&facts, m, why);
 }
 
@@ -74,7 +81,7 @@ int gka_tunnel_check(const struct net_device *dev, const char **why)
 {
 	struct gka_match m;
 
-	return gka_read_tunnel(dev, &m, why);
+	return gka_read_tunnel(dev, &m, NULL, why);
 }
 
 static void gka_log_down(struct gka_tunnel *kt, u32 unanswered, u32 interval)
@@ -307,6 +314,54 @@ static void gka_restore_carrier(struct gka_tunnel *kt)
 	spin_unlock_bh(&kt->lock);
 }
 
+/*
+ * Hold a reflection hook in the tunnel's netns while it is up with
+ * reflection on: ip_gre delivers nothing on a tunnel that is down, and a
+ * tunnel moving to another netns goes down first. RTNL held.
+ */
+static int gka_reflect_sync(struct gka_tunnel *kt)
+{
+	bool want = kt->reflect && netif_running(kt->dev);
+	struct net *net = dev_net(kt->dev);
+	int err;
+
+	if (kt->reflect_net && (!want || kt->reflect_net != net)) {
+		gka_reflect_hook_put(kt->reflect_net);
+		kt->reflect_net = NULL;
+	}
+	if (!want || kt->reflect_net)
+		return 0;
+	err = gka_reflect_hook_get(net);
+	if (err)
+		return err;
+	kt->reflect_net = net;
+	return 0;
+}
+
+int gka_tunnel_set_reflect(struct gka_tunnel *kt, bool on, const char **why)
+{
+	int err;
+
+	ASSERT_RTNL();
+	if (kt->reflect == on)
+		return 0;
+	spin_lock_bh(&kt->lock);
+	kt->reflect = on;
+	spin_unlock_bh(&kt->lock);
+	err = gka_reflect_sync(kt);
+	if (err) {
+		spin_lock_bh(&kt->lock);
+		kt->reflect = !on;
+		spin_unlock_bh(&kt->lock);
+		*why = "cannot register the reflection hook in the tunnel's netns";
+		return err;
+	}
+	pr_info("%s: keepalive reflection %s\n", kt->dev->name,
+		on ? "on" : "off");
+	gka_nl_notify(kt, GRE_KEEPALIVE_REASON_REFLECT_CHANGED);
+	return 0;
+}
+
 static void gka_peer_unhash(struct gka_tunnel *kt)
 {
 	if (!kt->hooked)
@@ -340,9 +395,13 @@ static void gka_reread(struct gka_tunnel *kt)
 {
 	const char *why = NULL;
 	struct gka_match m = {};
+	struct gka_ends ends;
 	bool usable, changed;
 
-	usable = gka_read_tunnel(kt->dev, &m, &why) == 0;
+	usable = gka_read_tunnel(kt->dev, &m, &ends, &why) == 0;
+	spin_lock_bh(&kt->lock);
+	kt->ends = ends;
+	spin_unlock_bh(&kt->lock);
 	changed = usable != kt->usable || !gka_match_equal(&m, &kt->match);
 	if (!changed)
 		return;
@@ -385,7 +444,7 @@ int gka_tunnel_set(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
 	if (!err)
 		err = gka_check_retries(retries, why);
 	if (!err)
-		err = gka_read_tunnel(kt->dev, &m, why);
+		err = gka_read_tunnel(kt->dev, &m, NULL, why);
 	if (err)
 		return err;
 
@@ -497,6 +556,9 @@ void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
 	switch (event) {
 	case NETDEV_UP:
 	case NETDEV_DOWN:
+		if (gka_reflect_sync(kt))
+			pr_warn("%s: cannot register the reflection hook, peer's keepalives go unanswered\n",
+				kt->dev->name);
 		/* Admin up restarts from scratch, as "no shutdown" does. */
 		gka_sync(kt);
 		if (kt->enabled)
@@ -526,10 +588,14 @@ void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info)
 	info->transitions = kt->state.transitions;
 	info->last_change_ns = kt->last_change_ns;
 	info->last_reply_ns = kt->last_reply_ns;
+	info->reflect = kt->reflect;
+	info->reflected = kt->reflected;
+	info->refused = kt->refused;
 	spin_unlock_bh(&kt->lock);
 }
 
-int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries)
+int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
+		      bool reflect)
 {
 	const struct ip_tunnel *t = netdev_priv(dev);
 	struct gka_tunnel *kt;
@@ -546,12 +612,13 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries)
 	kt->underlay = t->net;
 	kt->interval_ms = interval_ms;
 	kt->retries = retries;
+	kt->reflect = reflect;
 	kt->state.line_up = true;
 	spin_lock_init(&kt->lock);
 	hrtimer_init(&kt->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	kt->timer.function = gka_timer_fire;
 	INIT_DELAYED_WORK(&kt->reread_work, gka_reread_work);
-	gka_read_tunnel(dev, &kt->match, &kt->unusable_why);
+	gka_read_tunnel(dev, &kt->match, &kt->ends, &kt->unusable_why);
 
 	err = gka_sysfs_add(kt);
 	if (err) {
@@ -570,6 +637,10 @@ static void gka_tunnel_free(struct gka_tunnel *kt)
 		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_TUNNEL_GONE);
 		__gka_tunnel_disable(kt);
 	}
+	spin_lock_bh(&kt->lock);
+	kt->reflect = false;
+	spin_unlock_bh(&kt->lock);
+	gka_reflect_sync(kt);
 	gka_sysfs_del(kt);
 	hash_del_rcu(&kt->dev_node);
 	netdev_put(kt->dev, &kt->dev_tracker);

@@ -52,6 +52,7 @@ enum gk_cmd {
 	GK_CMD_NONE,
 	GK_CMD_SET,
 	GK_CMD_DEL,
+	GK_CMD_REFLECT,
 	GK_CMD_SHOW,
 	GK_CMD_MONITOR,
 	GK_CMD_APPLY,
@@ -68,6 +69,7 @@ struct gk_args {
 	__u32 interval_ms;
 	bool has_retries;
 	__u32 retries;
+	bool reflect;
 	int apply_argc;		/* apply: its own words */
 	char **apply_argv;
 };
@@ -88,6 +90,8 @@ static void usage(FILE *f)
 		"  set DEV [interval SECONDS|MSms] [retries N]\n"
 		"                 enable keepalive on GRE tunnel DEV, or change it\n"
 		"  del DEV        disable keepalive on DEV\n"
+		"  reflect DEV on|off\n"
+		"                 answer (on, the default) or ignore the peer's keepalives\n"
 		"  show [DEV]     show keepalive state of DEV, or of every GRE tunnel\n"
 		"  monitor        print keepalive events as they happen\n"
 		"  apply [-c FILE] [--check|--follow] [DEV...]\n"
@@ -336,6 +340,27 @@ static int parse_del(struct arg_iter *it, struct gk_args *a)
 	return ret == PARSE_OK ? parse_end(it, a) : ret;
 }
 
+static int parse_reflect(struct arg_iter *it, struct gk_args *a)
+{
+	const char *word;
+	int ret;
+
+	ret = parse_dev(it, a, true);
+	if (ret != PARSE_OK)
+		return ret;
+	if (!strcmp(a->dev, "on") || !strcmp(a->dev, "off"))
+		return usage_error("missing DEV (before '%s')", a->dev);
+	ret = next_word(it, a, &word);
+	if (ret != PARSE_OK)
+		return ret;
+	if (!word)
+		return usage_error("reflect needs on or off");
+	if (strcmp(word, "on") && strcmp(word, "off"))
+		return usage_error("reflect takes on or off (got '%s')", word);
+	a->reflect = !strcmp(word, "on");
+	return parse_end(it, a);
+}
+
 static int parse_show(struct arg_iter *it, struct gk_args *a)
 {
 	int ret = parse_dev(it, a, false);
@@ -372,6 +397,7 @@ static const struct {
 } gk_commands[] = {
 	{ "set",	GK_CMD_SET,	parse_set },
 	{ "del",	GK_CMD_DEL,	parse_del },
+	{ "reflect",	GK_CMD_REFLECT,	parse_reflect },
 	{ "show",	GK_CMD_SHOW,	parse_show },
 	{ "monitor",	GK_CMD_MONITOR,	parse_no_args },
 	{ "apply",	GK_CMD_APPLY,	parse_apply },
@@ -408,7 +434,7 @@ static int flush_stdout(void)
 	return -1;
 }
 
-/* set and del: one request, acknowledged. */
+/* set, del and reflect: one request, acknowledged. */
 static int cmd_config(const struct gk_args *a, __u8 cmd)
 {
 	struct nlmsghdr *nlh;
@@ -424,6 +450,8 @@ static int cmd_config(const struct gk_args *a, __u8 cmd)
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_INTERVAL_MS, a->interval_ms);
 	if (a->has_retries)
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_RETRIES, a->retries);
+	if (cmd == GRE_KEEPALIVE_CMD_REFLECT)
+		mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_REFLECT, a->reflect);
 	ret = gk_nl_talk(&nl, nlh, NULL, NULL, &e);
 	if (ret < 0)
 		gk_nl_perror(&e);
@@ -568,6 +596,8 @@ int main(int argc, char **argv)
 		return cmd_config(&a, GRE_KEEPALIVE_CMD_SET);
 	case GK_CMD_DEL:
 		return cmd_config(&a, GRE_KEEPALIVE_CMD_DEL);
+	case GK_CMD_REFLECT:
+		return cmd_config(&a, GRE_KEEPALIVE_CMD_REFLECT);
 	case GK_CMD_SHOW:
 		return cmd_show(&a);
 	case GK_CMD_MONITOR:

@@ -32,6 +32,9 @@ static const enum mnl_attr_data_type gk_attr_types[GRE_KEEPALIVE_A_MAX + 1] = {
 	[GRE_KEEPALIVE_A_REASON]	 = MNL_TYPE_U8,
 	[GRE_KEEPALIVE_A_SUSPENDED]	 = MNL_TYPE_NUL_STRING,
 	[GRE_KEEPALIVE_A_ADMIN_UP]	 = MNL_TYPE_U8,
+	[GRE_KEEPALIVE_A_REFLECT]	 = MNL_TYPE_U8,
+	[GRE_KEEPALIVE_A_REFLECTED]	 = MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_REFUSED]	 = MNL_TYPE_U64,
 };
 
 static const char * const gk_reason_names[] = {
@@ -45,6 +48,7 @@ static const char * const gk_reason_names[] = {
 	[GRE_KEEPALIVE_REASON_TUNNEL_CHANGED]	= "tunnel-changed",
 	[GRE_KEEPALIVE_REASON_TUNNEL_GONE]	= "tunnel-gone",
 	[GRE_KEEPALIVE_REASON_ADMIN_DOWN]	= "admin-down",
+	[GRE_KEEPALIVE_REASON_REFLECT_CHANGED]	= "reflect-changed",
 };
 
 static int gk_attr_cb(const struct nlattr *attr, void *data)
@@ -111,6 +115,10 @@ int gk_status_parse(const struct nlmsghdr *nlh, struct gk_status *st)
 	st->transitions = get_u64(tb[GRE_KEEPALIVE_A_TRANSITIONS]);
 	st->last_change_ns = get_u64(tb[GRE_KEEPALIVE_A_LAST_CHANGE_NS]);
 	st->last_reply_ns = get_u64(tb[GRE_KEEPALIVE_A_LAST_REPLY_NS]);
+	st->has_reflect = tb[GRE_KEEPALIVE_A_REFLECT];
+	st->reflect = get_u8(tb[GRE_KEEPALIVE_A_REFLECT], 0);
+	st->reflected = get_u64(tb[GRE_KEEPALIVE_A_REFLECTED]);
+	st->refused = get_u64(tb[GRE_KEEPALIVE_A_REFUSED]);
 	if (tb[GRE_KEEPALIVE_A_SUSPENDED]) {
 		st->suspended = true;
 		copy_str(st->suspend_why, sizeof(st->suspend_why),
@@ -178,12 +186,25 @@ static void print_flags(FILE *f, const struct gk_status *st)
 		fputs(", admin down", f);
 }
 
+/* ", reflect on, reflected N, refused N", from kernels that say. */
+static void print_reflect(FILE *f, const struct gk_status *st)
+{
+	if (!st->has_reflect)
+		return;
+	fprintf(f, ", reflect %s, reflected %llu, refused %llu",
+		st->reflect ? "on" : "off",
+		(unsigned long long)st->reflected,
+		(unsigned long long)st->refused);
+}
+
 void gk_status_print(FILE *f, const struct gk_status *st)
 {
 	char iv[32], change[64], reply[64];
 
 	if (!st->enabled) {
-		fprintf(f, "%s: keepalive off\n", st->ifname);
+		fprintf(f, "%s: keepalive off", st->ifname);
+		print_reflect(f, st);
+		fputc('\n', f);
 		return;
 	}
 	fprintf(f, "%s: keepalive %s, retries %u, line protocol %s, counter %u",
@@ -197,6 +218,7 @@ void gk_status_print(FILE *f, const struct gk_status *st)
 	fprintf(f, ", last change %s, last reply %s",
 		fmt_human_time(change, sizeof(change), st->last_change_ns),
 		fmt_human_time(reply, sizeof(reply), st->last_reply_ns));
+	print_reflect(f, st);
 	print_flags(f, st);
 	fputc('\n', f);
 }
@@ -227,6 +249,11 @@ void gk_status_json(struct json *j, const struct gk_status *st)
 	json_u64(j, "transitions", st->transitions);
 	json_time(j, "last_change", st->last_change_ns);
 	json_time(j, "last_reply", st->last_reply_ns);
+	if (st->has_reflect) {
+		json_bool(j, "reflect", st->reflect);
+		json_u64(j, "reflected", st->reflected);
+		json_u64(j, "refused", st->refused);
+	}
 	if (st->suspended)
 		json_string(j, "suspended", st->suspend_why);
 }
@@ -245,6 +272,11 @@ void gk_event_print(FILE *f, const struct gk_status *st, __u64 now_ns)
 	fprintf(f, "%s %s: ",
 		fmt_time(when, sizeof(when), now_ns, true) ?: "-",
 		st->ifname);
+	if (st->reason == GRE_KEEPALIVE_REASON_REFLECT_CHANGED) {
+		fprintf(f, "reflect %s (%s)\n", st->reflect ? "on" : "off",
+			reason);
+		return;
+	}
 	if (!st->enabled) {
 		fprintf(f, "keepalive off (%s)\n", reason);
 		return;

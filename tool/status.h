@@ -29,6 +29,10 @@ struct gk_status {
 	__u64 transitions;
 	__u64 last_change_ns;	/* CLOCK_REALTIME, 0 = never */
 	__u64 last_reply_ns;		/* CLOCK_REALTIME, 0 = never */
+	bool has_reflect;		/* kernel reports reflection */
+	bool reflect;
+	__u64 reflected;
+	__u64 refused;
 	bool suspended;
 	char suspend_why[256];
 	int reason;			/* enum gre_keepalive_reason, -1 if absent */

@@ -109,6 +109,12 @@ usage_error "unknown argument 'extra'" del $DEV extra
 usage_error "unknown argument 'b'" show a b
 usage_error "unknown argument 'x'" monitor x
 usage_error "unknown argument 'x'" help x
+usage_error 'missing DEV' reflect
+usage_error "missing DEV (before 'on')" reflect on
+usage_error 'reflect needs on or off' reflect $DEV
+usage_error "reflect takes on or off (got 'yes')" reflect $DEV yes
+usage_error "reflect takes on or off (got '1')" reflect $DEV 1
+usage_error "unknown argument 'now'" reflect $DEV off now
 
 # --- apply: the configuration file --------------------------------------
 CONF=$(mktemp)
@@ -136,14 +142,14 @@ expect 0 '' 'Usage: gre-keepalive' -- apply --help
 # Every bad line is named, with its file and line number, and nothing is
 # applied: the good line 1 is not even tried (the module is not asked).
 printf '%s\n' 'lo interval 5' 'bad/name' 'gk1 interval 1.5' 'gk2 retries 0' \
-	'gk3 reflect on' 'lo' 'interval 5' 'gk4 retries' 'gk5 retries 3 retries 4' \
+	'gk3 keepalive on' 'lo' 'interval 5' 'gk4 retries' 'gk5 retries 3 retries 4' \
 	'gk6 interval 5ms' 'averyveryverylongname' 'gk7 interval 5 # ok' \
 	'gk8 interval 32768' > "$BADCONF"
 for want in \
 	"$BADCONF:2: 'bad/name' is not a valid tunnel name" \
 	"$BADCONF:3: interval must be an integer, e.g. 1500ms for 1.5 s (got '1.5')" \
 	"$BADCONF:4: retries must be 1..255 (got '0')" \
-	"$BADCONF:5: unknown word 'reflect' (want interval or retries)" \
+	"$BADCONF:5: unknown word 'keepalive' (want interval or retries)" \
 	"$BADCONF:6: tunnel 'lo' already configured on line 1" \
 	"$BADCONF:7: missing tunnel name before 'interval'" \
 	"$BADCONF:8: retries needs a value" \
@@ -184,7 +190,8 @@ else
 		"set $DEV interval 32767" "set $DEV interval 32767000ms" \
 		"set $DEV retries 1" "set $DEV retries 255" \
 		"set $DEV retries 4 interval 5" "set $DEV -j retries 4" \
-		"del $DEV" "monitor" "-j monitor" \
+		"del $DEV" "reflect $DEV on" "reflect $DEV off" \
+		"reflect -j $DEV off" "monitor" "-j monitor" \
 		"apply -c $CONF.lo" "apply -c $CONF.lo lo"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		expect 1 "$NOT_LOADED" '' -- $args

@@ -3,8 +3,9 @@
 # make demo: two routers joined by a GRE tunnel over a WAN. Router A runs
 # keepalive 1 s / 3 and has a floating static route: B's LAN through the
 # tunnel (metric 10), or across the WAN (metric 100) when the tunnel's
-# line protocol is down. B is plain Linux. The WAN path dies, and comes
-# back; watch the line protocol and the route follow.
+# line protocol is down. B runs no keepalive of its own and keeps the
+# kernel's default sysctls: the module answers A's probes there. The WAN
+# path dies, and comes back; watch the line protocol and the route follow.
 . /tests/integration/lib.sh
 
 T0=$(now_ms)
@@ -19,7 +20,6 @@ line() {
 
 topology
 tunnels
-reflector b gre1
 ip -n b link add lan0 type dummy
 ip -n b addr add 203.0.113.65/26 dev lan0
 ip -n b link set lan0 up
@@ -33,6 +33,7 @@ say "router A: gre1 $A_WAN -> $B_WAN, keepalive 1 s, retries 3"
 keepalive a gre1 1000 3 || fatal "enable keepalive"
 wait_for 5000 ka_at_least a gre1 replies 2
 say "gre1 line protocol $(line)"
+say "router B answers: reflected $(ka b gre1 reflected), refused $(ka b gre1 refused), forwarding $(in_ns b cat /proc/sys/net/ipv4/ip_forward)"
 say "A -> B's LAN: $(route_to_lan)"
 
 say ">>> WAN black-holes the tunnel's path to $B_WAN"

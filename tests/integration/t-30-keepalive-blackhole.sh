@@ -1,15 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Cisco semantics against a plain Linux peer: A runs keepalive 1 s / 3,
-# B has no module and reflects. Black-hole the path: A's line protocol
-# goes down after 3 unanswered probes and not before; lift it: up at the
-# next reply.
+# B answers with the stack's forwarding (the module's reflection is off:
+# reflect=0). Black-hole the path: A's line protocol goes down after 3
+# unanswered probes and not before; lift it: up at the next reply.
 . /tests/integration/lib.sh
 
 topology
 tunnels
 reflector b gre1
-modprobe gre_keepalive || fatal "modprobe gre_keepalive"
+modprobe gre_keepalive reflect=0 || fatal "modprobe gre_keepalive reflect=0"
+check_eq "B's module does not answer: plain Linux does" 0 "$(ka b gre1 reflect)"
 check "keepalive 1000 ms / 3 on A" keepalive a gre1 1000 3
 check_eq "enabled" 1 "$(ka a gre1 enabled)"
 

@@ -8,7 +8,6 @@
 fast_pair() {
 	topology
 	tunnels
-	reflector b gre1
 	keepalive a gre1 10 3 || fatal "keepalive 10 ms"
 	wait_for 2000 ka_at_least a gre1 replies 20 ||
 		fatal "no replies at 10 ms"

@@ -8,14 +8,14 @@ gka() { local ns=$1; shift; in_ns "$ns" gre-keepalive "$@"; }
 
 topology
 tunnels
-reflector b gre1
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
 
 check "genl ctrl list shows the family" \
 	out_has "Name: gre_keepalive" /usr/sbin/genl ctrl list
 
 out=$(gka a show gre1)
-check_eq "show before set" "gre1: keepalive off" "$out"
+check_eq "show before set" \
+	"gre1: keepalive off, reflect on, reflected 0, refused 0" "$out"
 
 check "set interval 1 retries 3" gka a set gre1 interval 1 retries 3
 out=$(gka a show gre1)
@@ -38,8 +38,8 @@ check "a sysfs change shows in netlink" ka_set a gre1 interval_ms 200
 check "show reflects it" out_has 'keepalive 200 ms, retries 5' gka a show gre1
 wait_for 3000 ka_at_least a gre1 replies 3
 
-check "dump lists every gre tunnel of the namespace, gre0 too" \
-	out_lines 2 gka a show
+check "dump lists every gre and gretap tunnel of the namespace, fallbacks too" \
+	out_lines 3 gka a show
 
 # monitor -j sees the cycle's transitions once each, in order.
 gka a set gre1 interval 200ms retries 4
@@ -72,6 +72,8 @@ check "reply event says line up" \
 	out_has '"line_protocol":"up"' grep '"event":"reply"' /tmp/monitor.json
 
 check_eq "del disables" 0 "$(ka a gre1 enabled)"
-check_eq "show after del" "gre1: keepalive off" "$(gka a show gre1)"
+check_eq "show after del" \
+	"gre1: keepalive off, reflect on, reflected 0, refused 0" \
+	"$(gka a show gre1)"
 check "del of a disabled tunnel is a no-op" gka a del gre1
 finish

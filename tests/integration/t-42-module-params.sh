@@ -6,7 +6,7 @@
 . /tests/integration/lib.sh
 
 out=$(/usr/sbin/modinfo gre_keepalive)
-for p in default_interval_ms default_retries auto_enable; do
+for p in default_interval_ms default_retries auto_enable reflect; do
 	check "modinfo documents $p" out_has "^parm: *$p:" echo "$out"
 done
 
@@ -19,7 +19,6 @@ topology
 check "load with defaults 300 ms / 2 and auto_enable" \
 	modprobe gre_keepalive default_interval_ms=300 default_retries=2 auto_enable=1
 tunnels
-reflector b gre1
 check_eq "new p2p tunnel is enabled" 1 "$(ka a gre1 enabled)"
 check_eq "with the default interval" 300 "$(ka a gre1 interval_ms)"
 check_eq "and the default retries" 2 "$(ka a gre1 retries)"

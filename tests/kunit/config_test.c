@@ -125,11 +125,49 @@ static void config_tunnel_refused(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, why, c->why);
 }
 
+static void config_reflect_ends(struct kunit *test)
+{
+	struct ip_tunnel_parm p = p2p_parms();
+	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
+	struct gka_ends e;
+
+	/* Keepalive cannot run with iseq; reflection does not care. */
+	p.i_flags = TUNNEL_SEQ | TUNNEL_KEY;
+	gka_reflect_ends(&f, &e);
+	KUNIT_EXPECT_EQ(test, e.local, p.iph.saddr);
+	KUNIT_EXPECT_EQ(test, e.remote, p.iph.daddr);
+
+	p.iph.saddr = 0;
+	gka_reflect_ends(&f, &e);
+	KUNIT_EXPECT_EQ(test, e.local, 0);
+	KUNIT_EXPECT_EQ(test, e.remote, p.iph.daddr);
+
+	/* No single peer: nothing will be reflected. */
+	f.kind = "gretap";
+	gka_reflect_ends(&f, &e);
+	KUNIT_EXPECT_EQ(test, e.remote, 0);
+	f.kind = "gre";
+	f.collect_md = true;
+	gka_reflect_ends(&f, &e);
+	KUNIT_EXPECT_EQ(test, e.remote, 0);
+	f.collect_md = false;
+	p.iph.daddr = htonl(0xe0000001);
+	gka_reflect_ends(&f, &e);
+	KUNIT_EXPECT_EQ(test, e.remote, 0);
+	p.iph.daddr = 0;
+	gka_reflect_ends(&f, &e);
+	KUNIT_EXPECT_EQ(test, e.remote, 0);
+	f.kind = NULL;
+	gka_reflect_ends(&f, &e);
+	KUNIT_EXPECT_EQ(test, e.remote, 0);
+}
+
 static struct kunit_case config_cases[] = {
 	KUNIT_CASE(config_interval_range),
 	KUNIT_CASE(config_retries_range),
 	KUNIT_CASE(config_tunnel_p2p),
 	KUNIT_CASE_PARAM(config_tunnel_refused, refuse_gen_params),
+	KUNIT_CASE(config_reflect_ends),
 	{}
 };
 

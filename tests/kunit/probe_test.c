@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* KUnit: the probe builder byte for byte, and the reply recogniser. */
+/*
+ * KUnit: the probe builder byte for byte, the reply recogniser, and the
+ * classifier that decides which of the peer's probes we reflect.
+ */
 #include <kunit/test.h>
 
 #include "../../src/probe.c"
@@ -213,6 +216,165 @@ static void match_equal_fields(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
 }
 
+/*
+ * The reflector's side. probe_plain, Cisco's exact bytes, was built by a
+ * router whose tunnel runs A_LOCAL -> A_REMOTE; it comes out of *our*
+ * tunnel, which runs A_REMOTE -> A_LOCAL, as a packet from our local
+ * address to our remote: the one thing we send back.
+ */
+static const struct gka_ends ends_p2p = { .local = A_REMOTE, .remote = A_LOCAL };
+
+#define NO_EDIT		{ -1, 0 }
+
+struct byte_edit {
+	int off;	/* -1: none */
+	u8 val;
+};
+
+struct raw_pkt {
+	const u8 *bytes;
+	size_t len;
+};
+
+static const struct raw_pkt plain_raw = { probe_plain, sizeof(probe_plain) };
+static const struct raw_pkt key_raw = { probe_key, sizeof(probe_key) };
+static const struct raw_pkt csum_key_raw = {
+	probe_csum_key, sizeof(probe_csum_key)
+};
+
+struct classify_case {
+	const char *name;
+	const struct raw_pkt *base;
+	struct gka_ends ends;
+	struct byte_edit edit[2];
+	size_t pkt_len;		/* 0: base->len */
+	bool keep_csum;		/* leave the IPv4 checksum wrong */
+	enum gka_reflect_verdict want;
+};
+
+static const struct classify_case classify_cases[] = {
+	{ "cisco probe", &plain_raw, ends_p2p, { NO_EDIT, NO_EDIT }, 0, false,
+	  GKA_REFLECT_OK },
+	{ "probe with key", &key_raw, ends_p2p,
+	  { NO_EDIT, NO_EDIT }, 0, false, GKA_REFLECT_OK },
+	{ "probe with csum and key", &csum_key_raw,
+	  ends_p2p, { NO_EDIT, NO_EDIT }, 0, false, GKA_REFLECT_OK },
+	{ "ttl 2", &plain_raw, ends_p2p, { { 8, 2 }, NO_EDIT }, 0, false,
+	  GKA_REFLECT_OK },
+	{ "local any, other local source", &plain_raw, { 0, A_LOCAL },
+	  { { 12, 0xcb }, NO_EDIT }, 0, false, GKA_REFLECT_OK },
+	/* Ordinary traffic is not looked at. */
+	{ "gre carrying ip", &plain_raw, ends_p2p, { { 22, 0x08 }, NO_EDIT }, 0,
+	  false, GKA_REFLECT_PASS },
+	{ "udp", &plain_raw, ends_p2p, { { 9, 17 }, NO_EDIT }, 0, false,
+	  GKA_REFLECT_PASS },
+	{ "not ipv4", &plain_raw, ends_p2p, { { 0, 0x65 }, NO_EDIT }, 0, false,
+	  GKA_REFLECT_PASS },
+	{ "shorter than ipv4", &plain_raw, ends_p2p, { NO_EDIT, NO_EDIT }, 19, false,
+	  GKA_REFLECT_PASS },
+	{ "later fragment", &plain_raw, ends_p2p, { { 7, 0x10 }, NO_EDIT }, 0, false,
+	  GKA_REFLECT_PASS },
+	{ "longer than packet", &plain_raw, ends_p2p, { { 3, 0x19 }, NO_EDIT }, 0,
+	  false, GKA_REFLECT_PASS },
+	/* Claims to be a keepalive, goes nowhere. */
+	{ "third-party destination", &plain_raw, ends_p2p,
+	  { { 19, 0x02 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_DST },
+	{ "other destination", &plain_raw, ends_p2p,
+	  { { 16, 0xc6 }, { 17, 0x33 } }, 0, false, GKA_REFUSE_WRONG_DST },
+	{ "source not ours", &plain_raw, ends_p2p, { { 15, 0x03 }, NO_EDIT }, 0,
+	  false, GKA_REFUSE_WRONG_SRC },
+	{ "local any, loopback source", &plain_raw, { 0, A_LOCAL },
+	  { { 12, 127 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_SRC },
+	{ "local any, multicast source", &plain_raw, { 0, A_LOCAL },
+	  { { 12, 0xe0 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_SRC },
+	{ "nbma or gretap", &plain_raw, { A_REMOTE, 0 }, { NO_EDIT, NO_EDIT }, 0,
+	  false, GKA_REFUSE_NO_PEER },
+	{ "ttl 1", &plain_raw, ends_p2p, { { 8, 1 }, NO_EDIT }, 0, false,
+	  GKA_REFUSE_TTL },
+	{ "ttl 0", &plain_raw, ends_p2p, { { 8, 0 }, NO_EDIT }, 0, false,
+	  GKA_REFUSE_TTL },
+	{ "2 bytes of gre", &plain_raw, ends_p2p, { { 3, 22 }, NO_EDIT }, 22, false,
+	  GKA_REFUSE_TRUNCATED },
+	{ "key flag, no key", &plain_raw, ends_p2p, { { 20, 0x20 }, NO_EDIT }, 0,
+	  false, GKA_REFUSE_TRUNCATED },
+	{ "bad ipv4 checksum", &plain_raw, ends_p2p, { { 10, 0x00 }, NO_EDIT }, 0,
+	  true, GKA_REFUSE_MALFORMED },
+	{ "first fragment", &plain_raw, ends_p2p, { { 6, 0x20 }, NO_EDIT }, 0,
+	  false, GKA_REFUSE_MALFORMED },
+	{ "gre version 1", &plain_raw, ends_p2p, { { 21, 0x01 }, NO_EDIT }, 0,
+	  false, GKA_REFUSE_MALFORMED },
+	{ "gre routing", &key_raw, ends_p2p,
+	  { { 20, 0x40 }, NO_EDIT }, 0, false, GKA_REFUSE_MALFORMED },
+	{ "payload", &plain_raw, ends_p2p, { { 3, 24 + 61 }, NO_EDIT }, 24 + 61,
+	  false, GKA_REFUSE_MALFORMED },
+};
+
+static void classify_case_desc(const struct classify_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(classify, classify_cases, classify_case_desc);
+
+static void reflect_classify_verdicts(struct kunit *test)
+{
+	const struct classify_case *c = test->param_value;
+	size_t pkt_len = c->pkt_len ?: c->base->len;
+	struct iphdr *iph;
+	u8 pkt[128] = {};
+	unsigned int i;
+
+	memcpy(pkt, c->base->bytes, c->base->len);
+	for (i = 0; i < ARRAY_SIZE(c->edit); i++)
+		if (c->edit[i].off >= 0)
+			pkt[c->edit[i].off] = c->edit[i].val;
+	iph = (struct iphdr *)pkt;
+	if (!c->keep_csum) {
+		iph->check = 0;
+		iph->check = ip_fast_csum(iph, iph->ihl);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, gka_reflect_classify(pkt, pkt_len, pkt_len,
+						       &c->ends),
+			    c->want, "want %s",
+			    gka_reflect_verdict_name(c->want));
+}
+
+/* IPv4 options are forwarded like the rest; the GRE header moves along. */
+static void reflect_classify_options(struct kunit *test)
+{
+	u8 pkt[sizeof(probe_plain) + 4];
+	struct iphdr *iph = (struct iphdr *)pkt;
+
+	memcpy(pkt, probe_plain, 20);
+	pkt[20] = 0x01;	/* four NOPs */
+	pkt[21] = 0x01;
+	pkt[22] = 0x01;
+	pkt[23] = 0x01;
+	memcpy(pkt + 24, probe_plain + 20, 4);
+	iph->ihl = 6;
+	iph->tot_len = htons(sizeof(pkt));
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	KUNIT_EXPECT_EQ(test, gka_reflect_classify(pkt, sizeof(pkt), sizeof(pkt),
+						   &ends_p2p),
+			GKA_REFLECT_OK);
+	/* Only the first bytes handed over, as the hook does for long ones. */
+	KUNIT_EXPECT_EQ(test, gka_reflect_classify(pkt, 23, sizeof(pkt),
+						   &ends_p2p),
+			GKA_REFUSE_TRUNCATED);
+}
+
+/* Our own probes, as the peer's module sees them: every one reflected. */
+static void reflect_classify_own_probes(struct kunit *test)
+{
+	const struct build_case *c = test->param_value;
+	struct gka_ends peer = { .local = c->m.remote, .remote = c->local };
+
+	KUNIT_EXPECT_EQ(test, gka_reflect_classify(c->expect, c->len, c->len,
+						   &peer),
+			GKA_REFLECT_OK);
+}
+
 static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(probe_build_bytes, build_gen_params),
 	KUNIT_CASE(probe_build_refuses),
@@ -220,6 +382,9 @@ static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(reply_parse_verdicts, parse_gen_params),
 	KUNIT_CASE(reply_match_rejects_others),
 	KUNIT_CASE(match_equal_fields),
+	KUNIT_CASE_PARAM(reflect_classify_verdicts, classify_gen_params),
+	KUNIT_CASE(reflect_classify_options),
+	KUNIT_CASE_PARAM(reflect_classify_own_probes, build_gen_params),
 	{}
 };
 

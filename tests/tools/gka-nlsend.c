@@ -88,6 +88,9 @@ static const char * const attr_names[] = {
 	[GRE_KEEPALIVE_A_REASON]		= "reason",
 	[GRE_KEEPALIVE_A_SUSPENDED]		= "suspended",
 	[GRE_KEEPALIVE_A_ADMIN_UP]		= "admin_up",
+	[GRE_KEEPALIVE_A_REFLECT]		= "reflect",
+	[GRE_KEEPALIVE_A_REFLECTED]		= "reflected",
+	[GRE_KEEPALIVE_A_REFUSED]		= "refused",
 };
 
 /* Fails to compile when attr_names[] no longer matches enum gre_keepalive_attr. */
@@ -676,10 +679,13 @@ static void print_error(const struct nl_result *res, const struct sent_attr *sen
 
 int main(int argc, char **argv)
 {
-	static const char * const cmd_names[] = { "set", "del", "get", "dump" };
+	static const char * const cmd_names[] = {
+		"set", "del", "get", "dump", "reflect",
+	};
 	static const __u8 cmd_values[] = {
 		GRE_KEEPALIVE_CMD_SET, GRE_KEEPALIVE_CMD_DEL,
 		GRE_KEEPALIVE_CMD_GET, GRE_KEEPALIVE_CMD_GET,
+		GRE_KEEPALIVE_CMD_REFLECT,
 	};
 	__u16 flags = NLM_F_REQUEST | NLM_F_ACK;
 	struct buf req = { 0 };

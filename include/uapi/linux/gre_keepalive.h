@@ -30,6 +30,7 @@ enum gre_keepalive_cmd {
 	GRE_KEEPALIVE_CMD_DEL,		/* disable */
 	GRE_KEEPALIVE_CMD_GET,		/* one tunnel, or dump all */
 	GRE_KEEPALIVE_CMD_EVENT,	/* multicast: transition or config change */
+	GRE_KEEPALIVE_CMD_REFLECT,	/* switch answering the peer's probes */
 
 	__GRE_KEEPALIVE_CMD_MAX,
 	GRE_KEEPALIVE_CMD_MAX = __GRE_KEEPALIVE_CMD_MAX - 1
@@ -52,6 +53,7 @@ enum gre_keepalive_reason {
 	GRE_KEEPALIVE_REASON_TUNNEL_CHANGED,	/* tunnel parameters changed */
 	GRE_KEEPALIVE_REASON_TUNNEL_GONE,	/* tunnel deleted */
 	GRE_KEEPALIVE_REASON_ADMIN_DOWN,	/* tunnel set down: probing stops */
+	GRE_KEEPALIVE_REASON_REFLECT_CHANGED,	/* reflection switched on/off */
 };
 
 enum gre_keepalive_attr {
@@ -75,6 +77,13 @@ enum gre_keepalive_attr {
 						 * cannot probe right now
 						 */
 	GRE_KEEPALIVE_A_ADMIN_UP,		/* u8: tunnel is admin up */
+	GRE_KEEPALIVE_A_REFLECT,		/* u8, 0 or 1: answer the peer's
+						 * keepalives
+						 */
+	GRE_KEEPALIVE_A_REFLECTED,		/* u64, peer's probes sent back */
+	GRE_KEEPALIVE_A_REFUSED,		/* u64, packets claiming to be
+						 * probes that were dropped
+						 */
 
 	__GRE_KEEPALIVE_A_MAX,
 	GRE_KEEPALIVE_A_MAX = __GRE_KEEPALIVE_A_MAX - 1

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Answering the peer's keepalives, as every router does by forwarding.
+ *
+ * The peer's probe comes out of our tunnel addressed from our own address
+ * to the peer. A Linux host drops it as a martian unless accept_local,
+ * forwarding and rp_filter are all loosened host-wide (REFERENCE §2). We
+ * forward it ourselves instead, and only when it can go nowhere but back
+ * to the tunnel's peer: the same packet, TTL decremented, routed in the
+ * tunnel's underlay netns the way the tunnel's own packets are (link
+ * device, VRF, fwmark). One packet out per packet in, never larger.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/netfilter.h>
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
+
+#include "gre_keepalive.h"
+
+/*
+ * Returns GKA_REFLECT_OK once the packet is on its way (consumed), else a
+ * refusal (the caller still owns the packet).
+ */
+static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
+						 struct sk_buff *skb)
+{
+	const struct ip_tunnel *t = netdev_priv(kt->dev);
+	struct net *net = kt->underlay;
+	struct flowi4 fl4 = {};
+	struct iphdr *iph;
+	struct rtable *rt;
+
+	if (skb_ensure_writable(skb, ip_hdrlen(skb)))
+		return GKA_REFUSE_MALFORMED;
+	iph = ip_hdr(skb);
+
+	fl4.daddr = iph->daddr;
+	fl4.saddr = iph->saddr;
+	fl4.flowi4_oif = READ_ONCE(t->parms.link);
+	fl4.flowi4_proto = IPPROTO_GRE;
+	fl4.flowi4_tos = RT_TOS(iph->tos);
+	fl4.flowi4_mark = READ_ONCE(t->fwmark);
+	/* With a source set, this fails unless the source is one of ours. */
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt) == -EINVAL ? GKA_REFUSE_WRONG_SRC :
+						GKA_REFUSE_NO_ROUTE;
+	/* Not to ourselves, not to a broadcast, not back into the tunnel. */
+	if (rt->rt_type != RTN_UNICAST || rt->dst.dev == kt->dev) {
+		ip_rt_put(rt);
+		return GKA_REFUSE_NO_ROUTE;
+	}
+
+	skb_scrub_packet(skb, !net_eq(net, dev_net(kt->dev)));
+	skb_dst_set(skb, &rt->dst);
+	/*
+	 * It leaves from the underlay, maybe in another netns: the tunnel
+	 * device must not follow it into the output hooks.
+	 */
+	skb->dev = rt->dst.dev;
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb_forward_csum(skb);
+	ip_decrease_ttl(iph);
+
+	/* Handed on, like a forwarded packet: later drops are not ours. */
+	ip_local_out(net, NULL, skb);
+	return GKA_REFLECT_OK;
+}
+
+unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb)
+{
+	u8 buf[GKA_CLASSIFY_LEN];
+	enum gka_reflect_verdict v;
+	struct gka_ends ends;
+	const void *pkt;
+	unsigned int len;
+	bool on;
+
+	spin_lock(&kt->lock);
+	on = kt->reflect;
+	ends = kt->ends;
+	spin_unlock(&kt->lock);
+	if (!on)
+		return NF_ACCEPT;
+
+	len = min_t(unsigned int, skb->len, sizeof(buf));
+	pkt = skb_header_pointer(skb, skb_network_offset(skb), len, buf);
+	if (!pkt)
+		return NF_ACCEPT;
+	v = gka_reflect_classify(pkt, len, skb->len, &ends);
+	if (v == GKA_REFLECT_PASS)
+		return NF_ACCEPT;
+	if (v == GKA_REFLECT_OK)
+		v = gka_reflect_send(kt, skb);
+
+	spin_lock(&kt->lock);
+	if (v == GKA_REFLECT_OK)
+		kt->reflected++;
+	else
+		kt->refused++;
+	spin_unlock(&kt->lock);
+
+	if (v == GKA_REFLECT_OK)
+		return NF_STOLEN;	/* ip_local_out() has it now */
+	net_dbg_ratelimited("%s: peer keepalive refused: %s\n",
+			    kt->dev->name, gka_reflect_verdict_name(v));
+	return NF_DROP;
+}

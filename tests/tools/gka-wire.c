@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gka-wire: keepalive packets on the wire, for the reflection tests.
+ *
+ *   gka-wire probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N]
+ *                  [key N] [tap]
+ *	Send one Cisco keepalive probe, byte for byte as REFERENCE §1 shows,
+ *	as a router would send it through its tunnel: a raw GRE packet to
+ *	OUTER_DST (the kernel adds the outer IPv4 header) with protocol type
+ *	0x0800 and an inner IPv4 packet INNER_SRC -> INNER_DST carrying an
+ *	empty GRE header with protocol type 0. len cuts or pads the inner
+ *	packet (its total length follows); key adds a key to the outer GRE
+ *	header; tap wraps the inner packet in an Ethernet broadcast frame
+ *	(protocol type 0x6558, as gretap carries it).
+ *
+ *   gka-wire capture DEV UNTIL_ID TIMEOUT_MS
+ *	Print every IPv4 GRE packet sent or received on DEV (AF_PACKET), one
+ *	line each, until an outgoing one with IPv4 id UNTIL_ID has been seen
+ *	(exit 0) or TIMEOUT_MS has passed (exit 1). Prints "ready" once
+ *	listening.
+ *	Line: dir=in|out src= dst= ttl= len= id= frag= csum=ok|bad
+ *	      gre_flags= gre_proto= bytes=
+ *
+ *   gka-wire blast DST PORT COUNT
+ *	Send COUNT 32-byte UDP datagrams to DST:PORT as fast as possible.
+ *
+ *   gka-wire sink PORT COUNT TIMEOUT_MS
+ *	Receive UDP datagrams on PORT; prints "ready" once bound, then
+ *	"received N in T ns" (first to last datagram) once COUNT arrived or
+ *	TIMEOUT_MS passed without one.
+ *
+ * Exit status 2 for a usage error, 3 for a local failure.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GRE_KEY_BIT	0x2000
+#define ETH_P_TEB_GRE	0x6558
+
+static const char *prog = "gka-wire";
+
+static void bad_usage(void)
+{
+	fprintf(stderr,
+		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
+		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n"
+		"       %s blast DST PORT COUNT\n"
+		"       %s sink PORT COUNT TIMEOUT_MS\n", prog, prog, prog, prog);
+	exit(2);
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(3);
+}
+
+static unsigned long parse_number(const char *s, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || !*s || *end || v > max) {
+		fprintf(stderr, "%s: bad number '%s' (0..%lu)\n", prog, s, max);
+		exit(2);
+	}
+	return v;
+}
+
+static struct in_addr parse_address(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "%s: bad IPv4 address '%s'\n", prog, s);
+		exit(2);
+	}
+	return a;
+}
+
+static uint16_t ip_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	unsigned long ttl = 255, len = 24, id = 0, key = 0;
+	int with_key = 0, tap = 0, i, fd;
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	uint8_t pkt[256] = { 0 }, inner[128] = { 0 };
+	struct in_addr isrc, idst;
+	size_t off = 0;
+
+	if (argc < 5)
+		bad_usage();
+	dst.sin_addr = parse_address(argv[2]);
+	isrc = parse_address(argv[3]);
+	idst = parse_address(argv[4]);
+	for (i = 5; i < argc; i++) {
+		if (!strcmp(argv[i], "tap")) {
+			tap = 1;
+		} else if (i + 1 < argc && !strcmp(argv[i], "ttl")) {
+			ttl = parse_number(argv[++i], 255);
+		} else if (i + 1 < argc && !strcmp(argv[i], "len")) {
+			len = parse_number(argv[++i], sizeof(inner));
+		} else if (i + 1 < argc && !strcmp(argv[i], "id")) {
+			id = parse_number(argv[++i], 0xffff);
+		} else if (i + 1 < argc && !strcmp(argv[i], "key")) {
+			key = parse_number(argv[++i], 0xffffffffUL);
+			with_key = 1;
+		} else {
+			bad_usage();
+		}
+	}
+
+	/* The inner packet: IPv4 src dst proto 47 ttl, GRE flags 0 type 0. */
+	inner[0] = 0x45;
+	put16(inner + 2, (uint16_t)len);
+	put16(inner + 4, (uint16_t)id);
+	inner[8] = (uint8_t)ttl;
+	inner[9] = IPPROTO_GRE;
+	memcpy(inner + 12, &isrc, 4);
+	memcpy(inner + 16, &idst, 4);
+	put16(inner + 10, ip_checksum(inner, 20));
+
+	/* The outer GRE header the sending router's tunnel adds. */
+	put16(pkt, with_key ? GRE_KEY_BIT : 0);
+	put16(pkt + 2, tap ? ETH_P_TEB_GRE : ETH_P_IP);
+	off = 4;
+	if (with_key) {
+		pkt[4] = key >> 24;
+		pkt[5] = key >> 16;
+		pkt[6] = key >> 8;
+		pkt[7] = key;
+		off = 8;
+	}
+	if (tap) {
+		memset(pkt + off, 0xff, ETH_ALEN);		/* broadcast */
+		pkt[off + 6] = 0x02;				/* local MAC */
+		pkt[off + 11] = 0x01;
+		put16(pkt + off + 12, ETH_P_IP);
+		off += ETH_HLEN;
+	}
+	memcpy(pkt + off, inner, len);
+	off += len;
+
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_GRE);
+	if (fd < 0)
+		die("socket");
+	if (sendto(fd, pkt, off, 0, (struct sockaddr *)&dst, sizeof(dst)) !=
+	    (ssize_t)off)
+		die("sendto");
+	close(fd);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void print_packet(const uint8_t *p, size_t n, int outgoing)
+{
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	size_t ihl = (size_t)(p[0] & 0x0f) * 4;
+
+	inet_ntop(AF_INET, p + 12, src, sizeof(src));
+	inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
+	printf("dir=%s src=%s dst=%s ttl=%u len=%u id=%u frag=0x%04x csum=%s",
+	       outgoing ? "out" : "in", src, dst, p[8], p[2] << 8 | p[3],
+	       p[4] << 8 | p[5], p[6] << 8 | p[7],
+	       ip_checksum(p, ihl) == 0 ? "ok" : "bad");
+	if (n >= ihl + 4)
+		printf(" gre_flags=0x%04x gre_proto=0x%04x",
+		       p[ihl] << 8 | p[ihl + 1], p[ihl + 2] << 8 | p[ihl + 3]);
+	printf(" bytes=%zu\n", n);
+	fflush(stdout);
+}
+
+static int cmd_capture(int argc, char **argv)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
+	unsigned long until_id, timeout;
+	long long deadline, left;
+	uint8_t buf[2048];
+	struct pollfd pfd;
+	socklen_t alen;
+	ssize_t n;
+	int fd;
+
+	if (argc != 5)
+		bad_usage();
+	until_id = parse_number(argv[3], 0xffff);
+	timeout = parse_number(argv[4], 600000);
+	sll.sll_ifindex = (int)if_nametoindex(argv[2]);
+	if (!sll.sll_ifindex) {
+		fprintf(stderr, "%s: no device '%s'\n", prog, argv[2]);
+		return 2;
+	}
+	/* Cooked: the network header first, in both directions. */
+	fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+	if (fd < 0)
+		die("socket");
+	sll.sll_protocol = htons(ETH_P_ALL);
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die("bind");
+	printf("ready\n");
+	fflush(stdout);
+
+	deadline = now_ms() + (long long)timeout;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		left = deadline - now_ms();
+		if (left <= 0) {
+			printf("timeout\n");
+			return 1;
+		}
+		if (poll(&pfd, 1, (int)left) < 0)
+			die("poll");
+		if (!(pfd.revents & POLLIN))
+			continue;
+		alen = sizeof(sll);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&sll,
+			     &alen);
+		if (n < 0)
+			die("recvfrom");
+		if (sll.sll_protocol != htons(ETH_P_IP) || n < 20 ||
+		    buf[0] >> 4 != 4 || buf[9] != IPPROTO_GRE)
+			continue;
+		print_packet(buf, (size_t)n,
+			     sll.sll_pkttype == PACKET_OUTGOING);
+		if (sll.sll_pkttype == PACKET_OUTGOING &&
+		    (unsigned long)(buf[4] << 8 | buf[5]) == until_id)
+			return 0;
+	}
+}
+
+static int cmd_blast(int argc, char **argv)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	unsigned long count, i;
+	char payload[32] = { 0 };
+	int fd;
+
+	if (argc != 5)
+		bad_usage();
+	dst.sin_addr = parse_address(argv[2]);
+	dst.sin_port = htons((uint16_t)parse_number(argv[3], 65535));
+	count = parse_number(argv[4], 100000000);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	for (i = 0; i < count; i++) {
+		/* A full queue is the receiver's figure to report, not ours. */
+		if (sendto(fd, payload, sizeof(payload), 0,
+			   (struct sockaddr *)&dst, sizeof(dst)) < 0 &&
+		    errno != ENOBUFS)
+			die("sendto");
+	}
+	close(fd);
+	return 0;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int cmd_sink(int argc, char **argv)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	unsigned long count, timeout, got = 0;
+	long long first = 0, last = 0;
+	int fd, rcvbuf = 8 << 20;
+	struct pollfd pfd;
+	char buf[64];
+
+	if (argc != 5)
+		bad_usage();
+	addr.sin_port = htons((uint16_t)parse_number(argv[2], 65535));
+	count = parse_number(argv[3], 100000000);
+	timeout = parse_number(argv[4], 600000);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		die("bind");
+	printf("ready\n");
+	fflush(stdout);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (got < count) {
+		if (poll(&pfd, 1, (int)timeout) < 0)
+			die("poll");
+		if (!(pfd.revents & POLLIN))
+			break;
+		if (recv(fd, buf, sizeof(buf), 0) < 0)
+			die("recv");
+		last = now_ns();
+		if (!got++)
+			first = last;
+	}
+	printf("received %lu in %lld ns\n", got, last - first);
+	return got == count ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		bad_usage();
+	if (!strcmp(argv[1], "probe"))
+		return cmd_probe(argc, argv);
+	if (!strcmp(argv[1], "capture"))
+		return cmd_capture(argc, argv);
+	if (!strcmp(argv[1], "blast"))
+		return cmd_blast(argc, argv);
+	if (!strcmp(argv[1], "sink"))
+		return cmd_sink(argc, argv);
+	bad_usage();
+	return 2;
+}
