@@ -37,7 +37,8 @@ cache=$CACHE_ROOT/deb-root-$key
 if [ ! -d "$cache" ]; then
 	blog=$CACHE_ROOT/deb-root-$key.log
 	log "debootstrap $SUITE, then apt-get install $PKGS, into $cache (once; log $blog)"
-	rm -rf "$cache.tmp"
+	! mountpoint -q "$cache.tmp/proc" || umount "$cache.tmp/proc"
+	rm -rf --one-file-system "$cache.tmp"
 	mkdir -p "$CACHE_ROOT"
 	debootstrap --variant=minbase "$SUITE" "$cache.tmp" "$MIRROR" >"$blog" 2>&1 ||
 		die "debootstrap failed; see $blog"
@@ -65,7 +66,11 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
-rm -rf "$work"
+# Never into a /dev or /proc still mounted by a killed run.
+for m in "$root/dev" "$root/proc"; do
+	! mountpoint -q "$m" || die "$m is still mounted"
+done
+rm -rf --one-file-system "$work"
 mkdir -p "$work"
 cp -a "$cache" "$root"
 mount -t proc proc "$root/proc"
