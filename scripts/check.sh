@@ -151,4 +151,16 @@ run_integration() {	# NAME KERNEL INITRAMFS MEM
 run_integration debug "$debug_kernel" "$OUT/debug.cpio.gz" 1536
 run_integration stock "$stock_kernel" "$OUT/stock.cpio.gz" 512
 
+# Packaging: DKMS install into scratch trees and modprobe of that module in
+# a stock-kernel guest; make deb, and both .debs installed in a chroot.
+pk=0
+while read -r t; do
+	case $t in
+	"GKA-CHECK ok "*) result "packaging: ${t#GKA-CHECK ok }" 0; pk=$((pk + 1)) ;;
+	"GKA-CHECK not ok "*) result "packaging: ${t#GKA-CHECK not ok }" 1; pk=$((pk + 1)) ;;
+	esac
+done < <("$REPO_ROOT/scripts/check-packaging.sh" "$OUT/packaging" \
+	"$REPO_ROOT/tool/gre-keepalive" 2>"$OUT/packaging.log")
+[ "$pk" -gt 0 ] || { cat "$OUT/packaging.log"; result "packaging checks ran" 1; }
+
 summary

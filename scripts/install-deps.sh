@@ -11,6 +11,7 @@ packages=(
 	kmod rsync python3 sparse pkg-config libmnl-dev
 	linux-source-6.1 linux-headers-amd64
 	qemu-system-x86 busybox-static iproute2 util-linux groff-base
+	dpkg-dev debhelper dh-dkms dkms lintian debootstrap
 )
 
 missing=()
@@ -23,5 +24,5 @@ done
 [ "$(id -u)" = 0 ] || die "need root to install: ${missing[*]}"
 log "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
+apt-get update -qq || log "apt-get update failed; continuing with the lists we have"
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -3,19 +3,26 @@
 # Build the test guest's initramfs: busybox, iproute2, kmod and util-linux
 # with their shared libraries, kernel modules, and the test tree.
 #   mkinitramfs.sh OUT RELEASE [--stock-root DIR | --kernel-tree DIR]
-#                  [--ko FILE]... [--bin FILE]...
+#                  [--ko FILE]... [--mod-tree DIR]... [--bin FILE]...
+#                  [--file SRC DEST]...
+# --ko puts a module in /lib/modules/RELEASE/extra; --mod-tree DIR copies
+# every module under DIR (a lib/modules/RELEASE tree, e.g. one DKMS
+# installed into) to the same relative path, e.g. updates/dkms/; --file
+# copies one file to DEST in the guest.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 out=$1 release=$2
 shift 2
-stock_root= kernel_tree= kos=() bins=()
+stock_root= kernel_tree= kos=() bins=() mod_trees=() files=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--stock-root) stock_root=$2; shift 2 ;;
 	--kernel-tree) kernel_tree=$2; shift 2 ;;
 	--ko) kos+=("$2"); shift 2 ;;
 	--bin) bins+=("$2"); shift 2 ;;
+	--mod-tree) mod_trees+=("$2"); shift 2 ;;
+	--file) files+=("$2" "$3"); shift 3 ;;
 	*) die "mkinitramfs: unknown argument $1" ;;
 	esac
 done
@@ -88,11 +95,28 @@ fi
 for ko in "${kos[@]}"; do
 	install -m 0644 "$ko" "$moddir/extra/"
 done
+for tree in "${mod_trees[@]}"; do
+	[ -d "$tree" ] || die "mkinitramfs: no module tree $tree"
+	found=$(cd "$tree" && find . -name '*.ko' -o -name '*.ko.[gx]z' -o -name '*.ko.zst')
+	[ -n "$found" ] || die "mkinitramfs: no module under $tree"
+	for ko in $found; do
+		install -D -m 0644 "$tree/$ko" "$moddir/${ko#./}"
+	done
+done
+i=0
+while [ $i -lt ${#files[@]} ]; do
+	install -D -m 0644 "${files[$i]}" "$root${files[$((i + 1))]}"
+	i=$((i + 2))
+done
 depmod -b "$root" "$release"
 
 cp -a "$REPO_ROOT/tests/guest/init" "$root/init"
 chmod 0755 "$root/init"
 mkdir -p "$root/tests"
 cp -a "$REPO_ROOT/tests/integration" "$root/tests/"
+# What the package ships, for the tests that run it as shipped.
+mkdir -p "$root/tests/packaging"
+cp "$REPO_ROOT/packaging/gre-keepalive.service" \
+	"$REPO_ROOT/packaging/gre-keepalive.conf" "$root/tests/packaging/"
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out"

@@ -7,6 +7,7 @@
  *   gre-keepalive [OPTIONS] del DEV
  *   gre-keepalive [OPTIONS] show [DEV]
  *   gre-keepalive [OPTIONS] monitor
+ *   gre-keepalive apply [-c FILE] [--check|--follow] [DEV...]
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <linux/gre_keepalive.h>
 
 #include "compat.h"
+#include "config.h"
 #include "json.h"
 #include "nl.h"
 #include "status.h"
@@ -53,6 +55,7 @@ enum gk_cmd {
 	GK_CMD_REFLECT,
 	GK_CMD_SHOW,
 	GK_CMD_MONITOR,
+	GK_CMD_APPLY,
 	GK_CMD_HELP,
 	GK_CMD_VERSION,
 };
@@ -67,6 +70,8 @@ struct gk_args {
 	bool has_retries;
 	__u32 retries;
 	bool reflect;
+	int apply_argc;		/* apply: its own words */
+	char **apply_argv;
 };
 
 struct arg_iter {
@@ -89,6 +94,9 @@ static void usage(FILE *f)
 		"                 answer (on, the default) or ignore the peer's keepalives\n"
 		"  show [DEV]     show keepalive state of DEV, or of every GRE tunnel\n"
 		"  monitor        print keepalive events as they happen\n"
+		"  apply [-c FILE] [--check|--follow] [DEV...]\n"
+		"                 apply " GK_CONF_DEFAULT " (or FILE) to the tunnels\n"
+		"                 that exist; --follow: and to every one that appears\n"
 		"  help           print this help\n"
 		"\n"
 		"Options (before or after the command):\n"
@@ -365,6 +373,23 @@ static int parse_no_args(struct arg_iter *it, struct gk_args *a)
 	return parse_end(it, a);
 }
 
+/* apply parses its own words (config.c). */
+static int parse_apply(struct arg_iter *it, struct gk_args *a)
+{
+	int i;
+
+	for (i = it->i; i < it->argc && strcmp(it->argv[i], "--"); i++) {
+		if (!strcmp(it->argv[i], "-h") || !strcmp(it->argv[i], "--help")) {
+			a->cmd = GK_CMD_HELP;
+			return PARSE_DONE;
+		}
+	}
+	a->apply_argc = it->argc - it->i;
+	a->apply_argv = it->argv + it->i;
+	it->i = it->argc;
+	return PARSE_OK;
+}
+
 static const struct {
 	const char *name;
 	enum gk_cmd cmd;
@@ -375,6 +400,7 @@ static const struct {
 	{ "reflect",	GK_CMD_REFLECT,	parse_reflect },
 	{ "show",	GK_CMD_SHOW,	parse_show },
 	{ "monitor",	GK_CMD_MONITOR,	parse_no_args },
+	{ "apply",	GK_CMD_APPLY,	parse_apply },
 	{ "help",	GK_CMD_HELP,	parse_no_args },
 };
 
@@ -576,6 +602,8 @@ int main(int argc, char **argv)
 		return cmd_show(&a);
 	case GK_CMD_MONITOR:
 		return cmd_monitor(&a);
+	case GK_CMD_APPLY:
+		return gk_apply_main(a.apply_argc, a.apply_argv);
 	case GK_CMD_VERSION:
 		printf(PROG " %s (netlink family %s version %d)\n", GK_VERSION,
 		       GRE_KEEPALIVE_GENL_NAME, GRE_KEEPALIVE_GENL_VERSION);

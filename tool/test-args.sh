@@ -116,6 +116,58 @@ usage_error "reflect takes on or off (got 'yes')" reflect $DEV yes
 usage_error "reflect takes on or off (got '1')" reflect $DEV 1
 usage_error "unknown argument 'now'" reflect $DEV off now
 
+# --- apply: the configuration file --------------------------------------
+CONF=$(mktemp)
+BADCONF=$(mktemp)
+trap 'rm -f "$CONF" "$BADCONF" "$CONF.lo"' EXIT
+# No tunnel of these names exists: a good file applies to nothing, quietly.
+printf '# comment\n\n%s interval 5 retries 4   # Cisco "keepalive 5 4"\n\t%s1\n%s2 interval 100ms\n' \
+	$DEV $DEV $DEV > "$CONF"
+expect 0 '' '' -- apply -c "$CONF"
+expect 0 '' '' -- apply --config "$CONF" --check
+expect 0 '' '' -- apply --config="$CONF" -n
+expect 1 "gre-keepalive: $DEV: no such tunnel" '' -- apply -c "$CONF" $DEV
+expect 1 "gre-keepalive: lo: no line for it in $CONF" '' -- apply -c "$CONF" lo
+expect 1 "gre-keepalive: cannot read /nonexistent/gk.conf: No such file or directory" '' -- \
+	apply -c /nonexistent/gk.conf
+usage_error "apply: -c needs a FILE" apply -c
+usage_error "apply: FILE name is empty" apply -c ''
+usage_error "apply: unknown option '-x'" apply -c "$CONF" -x
+usage_error "apply: --follow applies the whole file, not DEV '$DEV'" apply --follow $DEV
+usage_error "apply: --check and --follow exclude each other" apply -f -n
+usage_error "apply: DEV name too long" apply 0123456789abcdef
+expect 0 '' 'Usage: gre-keepalive' -- apply -h
+expect 0 '' 'Usage: gre-keepalive' -- apply --help
+
+# Every bad line is named, with its file and line number, and nothing is
+# applied: the good line 1 is not even tried (the module is not asked).
+printf '%s\n' 'lo interval 5' 'bad/name' 'gk1 interval 1.5' 'gk2 retries 0' \
+	'gk3 keepalive on' 'lo' 'interval 5' 'gk4 retries' 'gk5 retries 3 retries 4' \
+	'gk6 interval 5ms' 'averyveryverylongname' 'gk7 interval 5 # ok' \
+	'gk8 interval 32768' > "$BADCONF"
+for want in \
+	"$BADCONF:2: 'bad/name' is not a valid tunnel name" \
+	"$BADCONF:3: interval must be an integer, e.g. 1500ms for 1.5 s (got '1.5')" \
+	"$BADCONF:4: retries must be 1..255 (got '0')" \
+	"$BADCONF:5: unknown word 'keepalive' (want interval or retries)" \
+	"$BADCONF:6: tunnel 'lo' already configured on line 1" \
+	"$BADCONF:7: missing tunnel name before 'interval'" \
+	"$BADCONF:8: retries needs a value" \
+	"$BADCONF:9: retries given twice" \
+	"$BADCONF:10: interval must be 10ms..32767s (got '5ms')" \
+	"$BADCONF:11: tunnel name too long (at most 15 characters): 'averyveryverylongname'" \
+	"$BADCONF:13: interval must be 10ms..32767s (got '32768')" \
+	"gre-keepalive: $BADCONF: 11 bad lines, nothing applied"; do
+	expect 2 "$want" '' -- apply -c "$BADCONF"
+done
+expect 2 "11 bad lines" '' -- apply -c "$BADCONF" --check
+expect 2 "11 bad lines" '' -- apply -c "$BADCONF" --follow
+if "$BIN" apply -c "$BADCONF" 2>&1 | grep -q -e "$BADCONF:1:" -e "$BADCONF:12:" -e "$NOT_LOADED"; then
+	bad "apply -c BADCONF" "a good line was reported, or the module asked"
+else
+	ok
+fi
+
 # --- help and version: exit 0, stdout only ------------------------------
 expect 0 '' 'Usage: gre-keepalive' -- help
 expect 0 '' 'Usage: gre-keepalive' -- -h
@@ -126,6 +178,8 @@ expect 0 '' 'gre-keepalive ' -- -V
 expect 0 '' 'netlink family gre_keepalive version 1' -- --version
 
 # --- good syntax reaches the kernel ------------------------------------
+# A line for lo, which exists everywhere: apply has to ask the module.
+echo 'lo interval 1 retries 9' > "$CONF.lo"
 if [ -d /sys/module/gre_keepalive ]; then
 	echo "test-args: gre_keepalive is loaded here: kernel-path checks skipped"
 else
@@ -137,7 +191,8 @@ else
 		"set $DEV retries 1" "set $DEV retries 255" \
 		"set $DEV retries 4 interval 5" "set $DEV -j retries 4" \
 		"del $DEV" "reflect $DEV on" "reflect $DEV off" \
-		"reflect -j $DEV off" "monitor" "-j monitor"; do
+		"reflect -j $DEV off" "monitor" "-j monitor" \
+		"apply -c $CONF.lo" "apply -c $CONF.lo lo"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		expect 1 "$NOT_LOADED" '' -- $args
 	done

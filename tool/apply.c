@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gre-keepalive apply: put /etc/gre-keepalive.conf into effect.
+ *
+ *   apply [-c FILE] [DEV...]     on the tunnels that exist now
+ *   apply [-c FILE] --check      validate the file only
+ *   apply [-c FILE] --follow     now, then on every tunnel that appears
+ *
+ * --follow listens to rtnetlink's link group (a tunnel created, moved into
+ * this network namespace or renamed) and to nlctrl's "notify" group (the
+ * gre_keepalive family appearing when the module is loaded later), and
+ * applies the matching line once per appearance of an interface: the
+ * RTM_NEWLINK messages a tunnel's own carrier changes cause are not taken
+ * for new tunnels, so keepalive is not restarted by its own transitions.
+ * SIGHUP reads the file again (a bad file is refused and the old one kept)
+ * and applies it to every tunnel.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <linux/genetlink.h>
+#include <linux/gre_keepalive.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "compat.h"
+#include "config.h"
+#include "nl.h"
+
+#define PROG	"gre-keepalive"
+/* A netlink dump fills at most a page per message batch; 32 KiB is ample. */
+#define GK_NL_BUF_SIZE	32768
+#define GK_FOLLOW_RCVBUF	(1 << 20)
+
+enum {
+	EXIT_OK		= 0,
+	EXIT_FAIL	= 1,
+	EXIT_USAGE	= 2,
+};
+
+struct apply_args {
+	const char *file;
+	bool follow;
+	bool check;
+	char **devs;
+	int ndevs;
+};
+
+/* An interface already seen in --follow mode: not applied to again. */
+struct seen_link {
+	__u32 ifindex;
+	char name[IF_NAMESIZE];
+};
+
+struct follower {
+	struct gk_conf conf;
+	bool family_up;
+	struct seen_link *seen;
+	size_t nseen;
+	size_t cap;
+	int failures;
+};
+
+static volatile sig_atomic_t reload_requested;
+
+static int apply_usage(const char *fmt, const char *arg)
+{
+	fputs(PROG ": apply: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry '" PROG " help' for more information.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_apply_args(int argc, char **argv, struct apply_args *a)
+{
+	bool opts_done = false;
+	int i;
+
+	a->file = GK_CONF_DEFAULT;
+	a->devs = calloc((size_t)argc + 1, sizeof(*a->devs));
+	if (!a->devs)
+		return EXIT_FAIL;
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (opts_done || arg[0] != '-' || !arg[1]) {
+			if (!*arg)
+				return apply_usage("DEV name is empty%s", "");
+			if (strlen(arg) >= IF_NAMESIZE)
+				return apply_usage("DEV name too long: '%s'", arg);
+			a->devs[a->ndevs++] = argv[i];
+		} else if (!strcmp(arg, "--")) {
+			opts_done = true;
+		} else if (!strcmp(arg, "-c") || !strcmp(arg, "--config")) {
+			if (++i >= argc)
+				return apply_usage("%s needs a FILE", arg);
+			a->file = argv[i];
+		} else if (!strncmp(arg, "--config=", 9)) {
+			a->file = arg + 9;
+		} else if (!strcmp(arg, "-f") || !strcmp(arg, "--follow")) {
+			a->follow = true;
+		} else if (!strcmp(arg, "-n") || !strcmp(arg, "--check")) {
+			a->check = true;
+		} else {
+			return apply_usage("unknown option '%s'", arg);
+		}
+	}
+	if (!*a->file)
+		return apply_usage("FILE name is empty%s", "");
+	if (a->follow && a->ndevs)
+		return apply_usage("--follow applies the whole file, not DEV '%s'",
+				   a->devs[0]);
+	if (a->follow && a->check)
+		return apply_usage("--check and --follow exclude each other%s", "");
+	return EXIT_OK;
+}
+
+static void log_applied(const struct gk_conf *c, const struct gk_conf_line *l)
+{
+	printf("%s: keepalive", l->dev);
+	if (l->has_interval)
+		printf(" interval %ums", l->interval_ms);
+	if (l->has_retries)
+		printf(" retries %u", l->retries);
+	if (!l->has_interval && !l->has_retries)
+		printf(" with the module's defaults");
+	printf(" (%s:%u)\n", c->file, l->lineno);
+	fflush(stdout);
+}
+
+/* One "set" of line l; nl is connected. Returns 0 or -1 (reported). */
+static int apply_line(struct gk_nl *nl, const struct gk_conf *c,
+		      const struct gk_conf_line *l)
+{
+	struct nlmsghdr *nlh;
+	struct gk_nl_err e;
+
+	nlh = gk_nl_request(nl, GRE_KEEPALIVE_CMD_SET, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, l->dev);
+	if (l->has_interval)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_INTERVAL_MS, l->interval_ms);
+	if (l->has_retries)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_RETRIES, l->retries);
+	if (gk_nl_talk(nl, nlh, NULL, NULL, &e) < 0) {
+		fprintf(stderr, PROG ": %s (%s:%u): %s (%s)\n", l->dev, c->file,
+			l->lineno, e.msg[0] ? e.msg : "cannot enable keepalive",
+			strerror(e.err));
+		return -1;
+	}
+	log_applied(c, l);
+	return 0;
+}
+
+/* apply [DEV...]: the lines of tunnels that exist now. */
+static int apply_now(const struct apply_args *a, const struct gk_conf *c)
+{
+	const struct gk_conf_line **todo;
+	struct gk_nl nl;
+	size_t k, n = 0;
+	int failed = 0, i, ret = EXIT_FAIL;
+
+	todo = calloc(c->n + 1, sizeof(*todo));
+	if (!todo)
+		return EXIT_FAIL;
+	for (i = 0; i < a->ndevs; i++) {
+		todo[n] = gk_conf_find(c, a->devs[i]);
+		if (!todo[n]) {
+			fprintf(stderr, PROG ": %s: no line for it in %s\n",
+				a->devs[i], c->file);
+			goto out;
+		}
+		if (!if_nametoindex(a->devs[i])) {
+			fprintf(stderr, PROG ": %s: no such tunnel\n", a->devs[i]);
+			goto out;
+		}
+		n++;
+	}
+	/* Without DEV: tunnels that do not exist (yet) are not an error. */
+	for (k = 0; !a->ndevs && k < c->n; k++)
+		if (if_nametoindex(c->v[k].dev))
+			todo[n++] = &c->v[k];
+	ret = EXIT_OK;
+	if (!n)
+		goto out;
+	if (gk_nl_connect(&nl) < 0) {
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	for (k = 0; k < n; k++)
+		if (apply_line(&nl, c, todo[k]) < 0)
+			failed++;
+	gk_nl_close(&nl);
+	ret = failed ? EXIT_FAIL : EXIT_OK;
+out:
+	free(todo);
+	return ret;
+}
+
+/* --- --follow ------------------------------------------------------------ */
+
+static struct seen_link *seen_find(struct follower *f, __u32 ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < f->nseen; i++)
+		if (f->seen[i].ifindex == ifindex)
+			return &f->seen[i];
+	return NULL;
+}
+
+static void seen_forget(struct follower *f, __u32 ifindex)
+{
+	struct seen_link *s = seen_find(f, ifindex);
+
+	if (s)
+		*s = f->seen[--f->nseen];
+}
+
+static int seen_add(struct follower *f, __u32 ifindex, const char *name)
+{
+	struct seen_link *v;
+	size_t cap;
+
+	if (f->nseen == f->cap) {
+		cap = f->cap ? 2 * f->cap : 64;
+		v = realloc(f->seen, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		f->seen = v;
+		f->cap = cap;
+	}
+	f->seen[f->nseen].ifindex = ifindex;
+	snprintf(f->seen[f->nseen].name, IF_NAMESIZE, "%s", name);
+	f->nseen++;
+	return 0;
+}
+
+/* An interface ifindex is called name now: apply its line if it is new. */
+static void follow_link(struct follower *f, __u32 ifindex, const char *name)
+{
+	const struct gk_conf_line *l;
+	struct seen_link *s;
+	struct gk_nl nl;
+
+	if (!f->family_up)
+		return;
+	s = seen_find(f, ifindex);
+	if (s && !strcmp(s->name, name))
+		return;
+	if (s)
+		snprintf(s->name, IF_NAMESIZE, "%s", name);
+	else if (seen_add(f, ifindex, name) < 0)
+		return;
+	l = gk_conf_find(&f->conf, name);
+	if (!l)
+		return;
+	if (gk_nl_connect(&nl) < 0) {
+		f->failures++;
+		return;
+	}
+	if (apply_line(&nl, &f->conf, l) < 0)
+		f->failures++;
+	gk_nl_close(&nl);
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		tb[IFLA_IFNAME] = attr;
+	return MNL_CB_OK;
+}
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+	struct follower *f = data;
+	const struct ifinfomsg *ifm;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifm)))
+		return MNL_CB_OK;
+	ifm = mnl_nlmsg_get_payload(nlh);
+	if (nlh->nlmsg_type == RTM_DELLINK) {
+		seen_forget(f, (__u32)ifm->ifi_index);
+		return MNL_CB_OK;
+	}
+	mnl_attr_parse(nlh, sizeof(*ifm), link_attr_cb, tb);
+	if (tb[IFLA_IFNAME])
+		follow_link(f, (__u32)ifm->ifi_index,
+			    mnl_attr_get_str(tb[IFLA_IFNAME]));
+	return MNL_CB_OK;
+}
+
+/* Every interface of this namespace through link_cb (RTM_GETLINK dump). */
+static int follow_scan(struct follower *f)
+{
+	char buf[GK_NL_BUF_SIZE];
+	struct mnl_socket *sock;
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *rtg;
+	unsigned int portid;
+	__u32 seq = (__u32)time(NULL);
+	ssize_t n;
+	int ret = -1;
+
+	sock = mnl_socket_open(NETLINK_ROUTE);
+	if (!sock || mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	portid = mnl_socket_get_portid(sock);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	rtg = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtg));
+	rtg->rtgen_family = AF_PACKET;
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	for (;;) {
+		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto out;
+		}
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, link_cb, f);
+		if (ret <= MNL_CB_STOP)
+			break;
+	}
+	ret = ret < 0 ? -1 : 0;
+out:
+	if (ret < 0)
+		fprintf(stderr, PROG ": cannot list interfaces: %s\n",
+			strerror(errno));
+	if (sock)
+		mnl_socket_close(sock);
+	return ret;
+}
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		tb[CTRL_ATTR_FAMILY_NAME] = attr;
+	return MNL_CB_OK;
+}
+
+/* The family's name in an nlctrl message, or NULL. */
+static const char *ctrl_family_name(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
+		return NULL;
+	mnl_attr_parse(nlh, GENL_HDRLEN, family_attr_cb, tb);
+	return tb[CTRL_ATTR_FAMILY_NAME] ?
+		mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]) : NULL;
+}
+
+static int ctrl_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct genlmsghdr *genl;
+	struct follower *f = data;
+	const char *name;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return MNL_CB_OK;
+	name = ctrl_family_name(nlh);
+	if (!name || strcmp(name, GRE_KEEPALIVE_GENL_NAME))
+		return MNL_CB_OK;
+	genl = mnl_nlmsg_get_payload(nlh);
+	if (genl->cmd == CTRL_CMD_NEWFAMILY) {
+		/* Loaded now: every tunnel is new to it. */
+		f->family_up = true;
+		f->nseen = 0;
+		follow_scan(f);
+	} else if (genl->cmd == CTRL_CMD_DELFAMILY) {
+		f->family_up = false;
+		f->nseen = 0;
+		printf("module unloaded; waiting for it\n");
+		fflush(stdout);
+	}
+	return MNL_CB_OK;
+}
+
+/* Is the gre_keepalive family registered? Asked on a socket of its own. */
+static bool family_present(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *sock;
+	struct genlmsghdr *genl;
+	struct nlmsghdr *nlh;
+	bool found = false;
+	ssize_t n;
+
+	sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!sock)
+		return false;
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = 1;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = CTRL_CMD_GETFAMILY;
+	genl->version = 1;
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, GRE_KEEPALIVE_GENL_NAME);
+	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+	if (n < (ssize_t)sizeof(*nlh))
+		goto out;
+	nlh = (struct nlmsghdr *)buf;
+	found = nlh->nlmsg_type == GENL_ID_CTRL;
+out:
+	mnl_socket_close(sock);
+	return found;
+}
+
+static struct mnl_socket *open_group(int bus, unsigned int group)
+{
+	struct mnl_socket *sock = mnl_socket_open(bus);
+	int rcvbuf = GK_FOLLOW_RCVBUF;
+
+	if (!sock)
+		return NULL;
+	/* Many tunnels made at once (boot) must not overrun it; if they do
+	 * anyway, everything is looked at again (follow()).
+	 */
+	setsockopt(mnl_socket_get_fd(sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		   sizeof(rcvbuf));
+	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0) {
+		mnl_socket_close(sock);
+		return NULL;
+	}
+	return sock;
+}
+
+static void on_sighup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+static void follow_reload(struct follower *f, const char *file)
+{
+	struct gk_conf c;
+
+	if (gk_conf_read(file, &c) < 0) {
+		fprintf(stderr, PROG ": keeping the configuration read before\n");
+		return;
+	}
+	gk_conf_free(&f->conf);
+	f->conf = c;
+	printf("%s reloaded: %zu tunnel%s\n", file, c.n, c.n == 1 ? "" : "s");
+	fflush(stdout);
+	f->nseen = 0;
+	if (f->family_up)
+		follow_scan(f);
+}
+
+/* Read one socket's pending messages through cb; -1 on a fatal error. */
+static int follow_read(struct mnl_socket *sock, mnl_cb_t cb,
+		       struct follower *f, bool *overrun)
+{
+	char buf[GK_NL_BUF_SIZE];
+	ssize_t n;
+
+	n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return 0;
+		if (errno == ENOBUFS) {
+			*overrun = true;
+			return 0;
+		}
+		fprintf(stderr, PROG ": receive: %s\n", strerror(errno));
+		return -1;
+	}
+	if (mnl_cb_run(buf, (size_t)n, 0, 0, cb, f) < 0) {
+		fprintf(stderr, PROG ": bad netlink message: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int follow(const struct apply_args *a, struct gk_conf *conf)
+{
+	struct follower f = { .conf = *conf };
+	struct sigaction sa = { .sa_handler = on_sighup };
+	struct mnl_socket *rt, *ctrl;
+	struct pollfd pfd[2];
+	bool overrun;
+	int ret = EXIT_FAIL;
+
+	/* Listen first, then look: nothing that appears in between is lost. */
+	rt = open_group(NETLINK_ROUTE, RTNLGRP_LINK);
+	ctrl = open_group(NETLINK_GENERIC, GENL_ID_CTRL);
+	if (!rt || !ctrl) {
+		fprintf(stderr, PROG ": cannot listen to netlink: %s\n",
+			strerror(errno));
+		goto out;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+
+	printf("following %s: %zu tunnel%s\n", a->file, f.conf.n,
+	       f.conf.n == 1 ? "" : "s");
+	f.family_up = family_present();
+	if (!f.family_up)
+		printf("module not loaded; waiting for it\n");
+	fflush(stdout);
+	if (f.family_up && follow_scan(&f) < 0)
+		goto out;
+
+	pfd[0].fd = mnl_socket_get_fd(rt);
+	pfd[1].fd = mnl_socket_get_fd(ctrl);
+	pfd[0].events = POLLIN;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (reload_requested) {
+			reload_requested = 0;
+			follow_reload(&f, a->file);
+		}
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, PROG ": poll: %s\n", strerror(errno));
+			break;
+		}
+		overrun = false;
+		if ((pfd[1].revents & POLLIN) &&
+		    follow_read(ctrl, ctrl_cb, &f, &overrun) < 0)
+			break;
+		if ((pfd[0].revents & POLLIN) &&
+		    follow_read(rt, link_cb, &f, &overrun) < 0)
+			break;
+		if (overrun) {
+			/* Events were lost: look at every interface again. */
+			fputs(PROG ": receive buffer overrun, rescanning\n", stderr);
+			f.family_up = family_present();
+			if (f.family_up)
+				follow_scan(&f);
+		}
+	}
+out:
+	if (rt)
+		mnl_socket_close(rt);
+	if (ctrl)
+		mnl_socket_close(ctrl);
+	free(f.seen);
+	*conf = f.conf;
+	return ret;
+}
+
+int gk_apply_main(int argc, char **argv)
+{
+	struct apply_args a = { 0 };
+	struct gk_conf c;
+	int ret;
+
+	ret = parse_apply_args(argc, argv, &a);
+	if (ret != EXIT_OK)
+		goto out;
+	ret = gk_conf_read(a.file, &c);
+	if (ret < 0) {
+		ret = ret == -2 ? EXIT_USAGE : EXIT_FAIL;
+		goto out;
+	}
+	if (a.check)
+		ret = EXIT_OK;
+	else if (a.follow)
+		ret = follow(&a, &c);
+	else
+		ret = apply_now(&a, &c);
+	gk_conf_free(&c);
+out:
+	free(a.devs);
+	return ret;
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading /etc/gre-keepalive.conf (format in config.h). The whole file is
+ * validated before anything is applied: one bad line refuses the file, and
+ * every bad line is reported, each as "FILE:LINE: message".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <linux/gre_keepalive.h>
+
+#include "compat.h"
+#include "config.h"
+
+/* Where a line is being parsed, for its messages. */
+struct conf_pos {
+	const char *file;
+	unsigned int lineno;
+	int errors;
+};
+
+static void __printf(2, 3) conf_error(struct conf_pos *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%u: ", p->file, p->lineno);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	p->errors++;
+}
+
+/* Leading decimal digits of s, saturating above UINT32_MAX; -1 if none. */
+static int conf_digits(const char *s, __u64 *val, const char **end)
+{
+	__u64 v = 0;
+	const char *p;
+
+	for (p = s; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (__u64)(*p - '0');
+		if (v > UINT32_MAX)
+			v = (__u64)UINT32_MAX + 1;
+	}
+	*end = p;
+	*val = v;
+	return p == s ? -1 : 0;
+}
+
+/* The same words and ranges as "gre-keepalive set". */
+static int conf_interval(struct conf_pos *p, const char *s,
+			 struct gk_conf_line *l)
+{
+	const char *end;
+	__u64 v;
+
+	if (conf_digits(s, &v, &end) < 0) {
+		conf_error(p, "interval must be SECONDS or MSms, e.g. 5 or 100ms (got '%s')", s);
+		return -1;
+	}
+	if (*end == '.' || *end == ',') {
+		conf_error(p, "interval must be an integer, e.g. 1500ms for 1.5 s (got '%s')", s);
+		return -1;
+	}
+	if (!*end || !strcmp(end, "s")) {
+		v *= 1000;
+	} else if (strcmp(end, "ms")) {
+		conf_error(p, "interval must be SECONDS or MSms, e.g. 5 or 100ms (got '%s')", s);
+		return -1;
+	}
+	if (v < GRE_KEEPALIVE_INTERVAL_MS_MIN ||
+	    v > GRE_KEEPALIVE_INTERVAL_MS_MAX) {
+		conf_error(p, "interval must be 10ms..32767s (got '%s')", s);
+		return -1;
+	}
+	l->has_interval = true;
+	l->interval_ms = (__u32)v;
+	return 0;
+}
+
+static int conf_retries(struct conf_pos *p, const char *s,
+			struct gk_conf_line *l)
+{
+	const char *end;
+	__u64 v;
+
+	if (conf_digits(s, &v, &end) < 0 || *end ||
+	    v < GRE_KEEPALIVE_RETRIES_MIN || v > GRE_KEEPALIVE_RETRIES_MAX) {
+		conf_error(p, "retries must be 1..255 (got '%s')", s);
+		return -1;
+	}
+	l->has_retries = true;
+	l->retries = (__u32)v;
+	return 0;
+}
+
+/* The KEY VALUE words a line may carry after its tunnel name. */
+static const struct {
+	const char *key;
+	int (*parse)(struct conf_pos *p, const char *value,
+		     struct gk_conf_line *l);
+} conf_keys[] = {
+	{ "interval",	conf_interval },
+	{ "retries",	conf_retries },
+};
+
+#define CONF_KEY_NAMES	"interval or retries"
+
+/* What the kernel accepts as an interface name (dev_valid_name()). */
+static int conf_dev(struct conf_pos *p, const char *s, struct gk_conf_line *l)
+{
+	if (strlen(s) >= IF_NAMESIZE) {
+		conf_error(p, "tunnel name too long (at most %d characters): '%s'",
+			   IF_NAMESIZE - 1, s);
+		return -1;
+	}
+	if (!strcmp(s, ".") || !strcmp(s, "..") || strpbrk(s, "/:")) {
+		conf_error(p, "'%s' is not a valid tunnel name", s);
+		return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(conf_keys); i++) {
+		if (!strcmp(s, conf_keys[i].key)) {
+			conf_error(p, "missing tunnel name before '%s'", s);
+			return -1;
+		}
+	}
+	strcpy(l->dev, s);
+	return 0;
+}
+
+static char *next_token(char **s)
+{
+	char *p = *s, *tok;
+
+	while (*p && isspace((unsigned char)*p))
+		p++;
+	if (!*p) {
+		*s = p;
+		return NULL;
+	}
+	tok = p;
+	while (*p && !isspace((unsigned char)*p))
+		p++;
+	if (*p)
+		*p++ = '\0';
+	*s = p;
+	return tok;
+}
+
+/* Parse one line (comment already cut); 1 if it holds a tunnel. */
+static int conf_line(struct conf_pos *p, char *s, struct gk_conf_line *l)
+{
+	unsigned int seen = 0;
+	char *key, *value;
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	l->lineno = p->lineno;
+	key = next_token(&s);
+	if (!key)
+		return 0;
+	if (conf_dev(p, key, l) < 0)
+		return -1;
+	while ((key = next_token(&s))) {
+		for (i = 0; i < ARRAY_SIZE(conf_keys); i++)
+			if (!strcmp(key, conf_keys[i].key))
+				break;
+		if (i == ARRAY_SIZE(conf_keys)) {
+			conf_error(p, "unknown word '%s' (want " CONF_KEY_NAMES ")",
+				   key);
+			return -1;
+		}
+		if (seen & (1U << i)) {
+			conf_error(p, "%s given twice", key);
+			return -1;
+		}
+		seen |= 1U << i;
+		value = next_token(&s);
+		if (!value) {
+			conf_error(p, "%s needs a value", key);
+			return -1;
+		}
+		if (conf_keys[i].parse(p, value, l) < 0)
+			return -1;
+	}
+	return 1;
+}
+
+const struct gk_conf_line *gk_conf_find(const struct gk_conf *c,
+					const char *dev)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].dev, dev))
+			return &c->v[i];
+	return NULL;
+}
+
+static int conf_add(struct gk_conf *c, const struct gk_conf_line *l)
+{
+	struct gk_conf_line *v;
+	size_t cap;
+
+	if (c->n == c->cap) {
+		cap = c->cap ? 2 * c->cap : 16;
+		v = realloc(c->v, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *l;
+	return 0;
+}
+
+void gk_conf_free(struct gk_conf *c)
+{
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+	c->cap = 0;
+}
+
+int gk_conf_read(const char *file, struct gk_conf *c)
+{
+	struct conf_pos p = { .file = file };
+	const struct gk_conf_line *dup;
+	struct gk_conf_line l;
+	size_t len = 0;
+	ssize_t n;
+	char *buf = NULL, *hash;
+	int ret = 0;
+	FILE *f;
+
+	memset(c, 0, sizeof(*c));
+	c->file = file;
+	f = fopen(file, "r");
+	if (!f) {
+		fprintf(stderr, "gre-keepalive: cannot read %s: %s\n", file,
+			strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&buf, &len, f)) >= 0) {
+		p.lineno++;
+		if ((size_t)n != strlen(buf)) {
+			conf_error(&p, "line contains a NUL byte");
+			continue;
+		}
+		hash = strchr(buf, '#');
+		if (hash)
+			*hash = '\0';
+		if (conf_line(&p, buf, &l) <= 0)
+			continue;
+		dup = gk_conf_find(c, l.dev);
+		if (dup) {
+			conf_error(&p, "tunnel '%s' already configured on line %u",
+				   l.dev, dup->lineno);
+			continue;
+		}
+		if (conf_add(c, &l) < 0) {
+			fprintf(stderr, "gre-keepalive: %s\n", strerror(ENOMEM));
+			ret = -1;
+			break;
+		}
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "gre-keepalive: cannot read %s: %s\n", file,
+			strerror(errno));
+		ret = -1;
+	}
+	fclose(f);
+	free(buf);
+	if (!ret && p.errors) {
+		fprintf(stderr, "gre-keepalive: %s: %d bad line%s, nothing applied\n",
+			file, p.errors, p.errors == 1 ? "" : "s");
+		ret = -2;
+	}
+	if (ret)
+		gk_conf_free(c);
+	return ret;
+}

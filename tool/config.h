@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gre-keepalive's persistent configuration, /etc/gre-keepalive.conf: one
+ * line per tunnel,
+ *
+ *   TUNNEL [interval SECONDS|MSms] [retries N]
+ *
+ * "#" starts a comment; blank lines are ignored. The words after TUNNEL
+ * are KEY VALUE pairs from a table (config.c), so that a new setting is a
+ * new table entry.
+ */
+#ifndef GK_CONFIG_H
+#define GK_CONFIG_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <linux/types.h>
+
+#define GK_CONF_DEFAULT	"/etc/gre-keepalive.conf"
+
+struct gk_conf_line {
+	char dev[IF_NAMESIZE];
+	unsigned int lineno;
+	bool has_interval;
+	__u32 interval_ms;
+	bool has_retries;
+	__u32 retries;
+};
+
+struct gk_conf {
+	const char *file;
+	struct gk_conf_line *v;
+	size_t n;
+	size_t cap;
+};
+
+/*
+ * Read and validate the whole of file into c. Every bad line is reported
+ * on stderr as "FILE:LINE: message". Returns 0, -1 if the file cannot be
+ * read (reported), or -2 if any line is bad (c is then empty).
+ */
+int gk_conf_read(const char *file, struct gk_conf *c);
+
+/* The line for tunnel dev, or NULL. */
+const struct gk_conf_line *gk_conf_find(const struct gk_conf *c,
+					const char *dev);
+
+void gk_conf_free(struct gk_conf *c);
+
+/*
+ * "gre-keepalive apply [-c FILE] [--check] [--follow] [DEV...]", given the
+ * words after "apply". Returns the exit status.
+ */
+int gk_apply_main(int argc, char **argv);
+
+#endif /* GK_CONFIG_H */
