@@ -34,7 +34,7 @@ int gka_check_retries(u32 retries, const char **why)
 int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		     const char **why)
 {
-	const struct ip_tunnel_parm *p = f->parms;
+	const struct gka_ip_tunnel_parm *p = f->parms;
 
 	if (!f->kind) {
 		*why = "not a GRE tunnel";
@@ -60,7 +60,7 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		*why = "tunnel is not point-to-point (no fixed unicast remote)";
 		return -EOPNOTSUPP;
 	}
-	if (p->i_flags & TUNNEL_SEQ) {
+	if (gka_tunnel_flag(p->i_flags, GKA_TUNNEL_SEQ)) {
 		*why = "tunnel checks input sequence numbers (iseq); replies would be dropped";
 		return -EOPNOTSUPP;
 	}
@@ -71,15 +71,15 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 
 	m->local = p->iph.saddr;
 	m->remote = p->iph.daddr;
-	m->with_key = !!(p->i_flags & TUNNEL_KEY);
+	m->with_key = gka_tunnel_flag(p->i_flags, GKA_TUNNEL_KEY);
 	m->key = m->with_key ? p->i_key : 0;
-	m->with_csum = !!(p->i_flags & TUNNEL_CSUM);
+	m->with_csum = gka_tunnel_flag(p->i_flags, GKA_TUNNEL_CSUM);
 	return 0;
 }
 
 void gka_reflect_ends(const struct gka_tunnel_facts *f, struct gka_ends *ends)
 {
-	const struct ip_tunnel_parm *p = f->parms;
+	const struct gka_ip_tunnel_parm *p = f->parms;
 
 	ends->local = 0;
 	ends->remote = 0;

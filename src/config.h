@@ -9,7 +9,8 @@
 
 #include <linux/types.h>
 
-struct ip_tunnel_parm;
+#include "compat.h"
+
 struct gka_match;
 struct gka_ends;
 
@@ -20,7 +21,7 @@ int gka_check_retries(u32 retries, const char **why);
 /* The facts about a tunnel device that decide whether keepalive applies. */
 struct gka_tunnel_facts {
 	const char *kind;	/* rtnl_link_ops kind, NULL if none */
-	const struct ip_tunnel_parm *parms;	/* kinds "gre" and "gretap" */
+	const struct gka_ip_tunnel_parm *parms;	/* kinds "gre" and "gretap" */
 	bool collect_md;
 	bool has_encap;		/* FOU/GUE on top of GRE */
 };

@@ -12,7 +12,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/checksum.h>
-#include <asm/unaligned.h>
+#include "compat.h"
 #include <net/checksum.h>
 #include <net/ip.h>
 

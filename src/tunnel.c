@@ -615,8 +615,8 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	kt->reflect = reflect;
 	kt->state.line_up = true;
 	spin_lock_init(&kt->lock);
-	hrtimer_init(&kt->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
-	kt->timer.function = gka_timer_fire;
+	gka_hrtimer_setup(&kt->timer, gka_timer_fire, CLOCK_MONOTONIC,
+			  HRTIMER_MODE_REL_SOFT);
 	INIT_DELAYED_WORK(&kt->reread_work, gka_reread_work);
 	gka_read_tunnel(dev, &kt->match, &kt->ends, &kt->unusable_why);
 

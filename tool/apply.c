@@ -131,6 +131,8 @@ static void log_applied(const struct gk_conf *c, const struct gk_conf_line *l)
 		printf(" retries %u", l->retries);
 	if (!l->has_interval && !l->has_retries)
 		printf(" with the module's defaults");
+	if (l->has_reflect)
+		printf(", reflect %s", l->reflect ? "on" : "off");
 	printf(" (%s:%u)\n", c->file, l->lineno);
 	fflush(stdout);
 }
@@ -153,6 +155,18 @@ static int apply_line(struct gk_nl *nl, const struct gk_conf *c,
 			l->lineno, e.msg[0] ? e.msg : "cannot enable keepalive",
 			strerror(e.err));
 		return -1;
+	}
+	if (l->has_reflect) {
+		nlh = gk_nl_request(nl, GRE_KEEPALIVE_CMD_REFLECT, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, l->dev);
+		mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_REFLECT, l->reflect);
+		if (gk_nl_talk(nl, nlh, NULL, NULL, &e) < 0) {
+			fprintf(stderr, PROG ": %s (%s:%u): %s (%s)\n", l->dev,
+				c->file, l->lineno,
+				e.msg[0] ? e.msg : "cannot switch reflection",
+				strerror(e.err));
+			return -1;
+		}
 	}
 	log_applied(c, l);
 	return 0;

@@ -100,6 +100,18 @@ static int conf_retries(struct conf_pos *p, const char *s,
 	return 0;
 }
 
+static int conf_reflect(struct conf_pos *p, const char *s,
+			struct gk_conf_line *l)
+{
+	if (strcmp(s, "on") && strcmp(s, "off")) {
+		conf_error(p, "reflect must be on or off (got '%s')", s);
+		return -1;
+	}
+	l->has_reflect = true;
+	l->reflect = !strcmp(s, "on");
+	return 0;
+}
+
 /* The KEY VALUE words a line may carry after its tunnel name. */
 static const struct {
 	const char *key;
@@ -108,9 +120,10 @@ static const struct {
 } conf_keys[] = {
 	{ "interval",	conf_interval },
 	{ "retries",	conf_retries },
+	{ "reflect",	conf_reflect },
 };
 
-#define CONF_KEY_NAMES	"interval or retries"
+#define CONF_KEY_NAMES	"interval, retries or reflect"
 
 /* What the kernel accepts as an interface name (dev_valid_name()). */
 static int conf_dev(struct conf_pos *p, const char *s, struct gk_conf_line *l)

@@ -3,7 +3,10 @@
  * gre-keepalive's persistent configuration, /etc/gre-keepalive.conf: one
  * line per tunnel,
  *
- *   TUNNEL [interval SECONDS|MSms] [retries N]
+ *   TUNNEL [interval SECONDS|MSms] [retries N] [reflect on|off]
+ *
+ * Each line enables keepalive on TUNNEL; "reflect off" also stops it
+ * answering the peer's keepalives (on is the module's default).
  *
  * "#" starts a comment; blank lines are ignored. The words after TUNNEL
  * are KEY VALUE pairs from a table (config.c), so that a new setting is a
@@ -27,6 +30,8 @@ struct gk_conf_line {
 	__u32 interval_ms;
 	bool has_retries;
 	__u32 retries;
+	bool has_reflect;
+	bool reflect;
 };
 
 struct gk_conf {

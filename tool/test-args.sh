@@ -121,7 +121,7 @@ CONF=$(mktemp)
 BADCONF=$(mktemp)
 trap 'rm -f "$CONF" "$BADCONF" "$CONF.lo"' EXIT
 # No tunnel of these names exists: a good file applies to nothing, quietly.
-printf '# comment\n\n%s interval 5 retries 4   # Cisco "keepalive 5 4"\n\t%s1\n%s2 interval 100ms\n' \
+printf '# comment\n\n%s interval 5 retries 4   # Cisco "keepalive 5 4"\n\t%s1\n%s2 interval 100ms reflect off\n' \
 	$DEV $DEV $DEV > "$CONF"
 expect 0 '' '' -- apply -c "$CONF"
 expect 0 '' '' -- apply --config "$CONF" --check
@@ -144,12 +144,12 @@ expect 0 '' 'Usage: gre-keepalive' -- apply --help
 printf '%s\n' 'lo interval 5' 'bad/name' 'gk1 interval 1.5' 'gk2 retries 0' \
 	'gk3 keepalive on' 'lo' 'interval 5' 'gk4 retries' 'gk5 retries 3 retries 4' \
 	'gk6 interval 5ms' 'averyveryverylongname' 'gk7 interval 5 # ok' \
-	'gk8 interval 32768' > "$BADCONF"
+	'gk8 interval 32768' 'gk9 reflect yes' 'gk10 reflect' > "$BADCONF"
 for want in \
 	"$BADCONF:2: 'bad/name' is not a valid tunnel name" \
 	"$BADCONF:3: interval must be an integer, e.g. 1500ms for 1.5 s (got '1.5')" \
 	"$BADCONF:4: retries must be 1..255 (got '0')" \
-	"$BADCONF:5: unknown word 'keepalive' (want interval or retries)" \
+	"$BADCONF:5: unknown word 'keepalive' (want interval, retries or reflect)" \
 	"$BADCONF:6: tunnel 'lo' already configured on line 1" \
 	"$BADCONF:7: missing tunnel name before 'interval'" \
 	"$BADCONF:8: retries needs a value" \
@@ -157,11 +157,13 @@ for want in \
 	"$BADCONF:10: interval must be 10ms..32767s (got '5ms')" \
 	"$BADCONF:11: tunnel name too long (at most 15 characters): 'averyveryverylongname'" \
 	"$BADCONF:13: interval must be 10ms..32767s (got '32768')" \
-	"gre-keepalive: $BADCONF: 11 bad lines, nothing applied"; do
+	"$BADCONF:14: reflect must be on or off (got 'yes')" \
+	"$BADCONF:15: reflect needs a value" \
+	"gre-keepalive: $BADCONF: 13 bad lines, nothing applied"; do
 	expect 2 "$want" '' -- apply -c "$BADCONF"
 done
-expect 2 "11 bad lines" '' -- apply -c "$BADCONF" --check
-expect 2 "11 bad lines" '' -- apply -c "$BADCONF" --follow
+expect 2 "13 bad lines" '' -- apply -c "$BADCONF" --check
+expect 2 "13 bad lines" '' -- apply -c "$BADCONF" --follow
 if "$BIN" apply -c "$BADCONF" 2>&1 | grep -q -e "$BADCONF:1:" -e "$BADCONF:12:" -e "$NOT_LOADED"; then
 	bad "apply -c BADCONF" "a good line was reported, or the module asked"
 else

@@ -52,7 +52,7 @@ cat > "$CONF" <<CONFEOF
 gka1 interval 300ms retries 5
 gka2	retries 7		# interval: the module's default
   gka3 interval 2 # seconds
-gka4 retries 2
+gka4 retries 2 reflect off
 CONFEOF
 
 # --- as the unit runs it: module first, then the follower ---------------
@@ -86,6 +86,8 @@ ip -n a link set gka1 down
 # events have been seen.
 gre gka4 198.51.100.4
 check "a tunnel created after that is served" wait_for 20000 ka_is a gka4 retries 2
+check "with reflection off, as its line says" wait_for 20000 ka_is a gka4 reflect 0
+check_eq "gka1 keeps the default reflection" 1 "$(ka a gka1 reflect)"
 check "gka1 stays off" ka_is a gka1 enabled 0
 
 # Reload (systemctl reload = SIGHUP): the new file, to every tunnel.

@@ -31,9 +31,9 @@ static void config_retries_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gka_check_retries(256, &why), -EINVAL);
 }
 
-static struct ip_tunnel_parm p2p_parms(void)
+static struct gka_ip_tunnel_parm p2p_parms(void)
 {
-	struct ip_tunnel_parm p = {};
+	struct gka_ip_tunnel_parm p = {};
 
 	p.iph.saddr = htonl(0xc0000201);
 	p.iph.daddr = htonl(0xc6336402);
@@ -42,12 +42,13 @@ static struct ip_tunnel_parm p2p_parms(void)
 
 static void config_tunnel_p2p(struct kunit *test)
 {
-	struct ip_tunnel_parm p = p2p_parms();
+	struct gka_ip_tunnel_parm p = p2p_parms();
 	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
 	struct gka_match m;
 	const char *why = NULL;
 
-	p.i_flags = TUNNEL_KEY | TUNNEL_CSUM;
+	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_KEY);
+	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_CSUM);
 	p.i_key = htonl(42);
 	p.o_key = htonl(43);
 	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
@@ -59,8 +60,10 @@ static void config_tunnel_p2p(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, m.with_csum);
 
 	/* Output-only options do not concern the reply. */
-	p.i_flags = 0;
-	p.o_flags = TUNNEL_KEY | TUNNEL_CSUM | TUNNEL_SEQ;
+	p = p2p_parms();
+	gka_tunnel_set_flag(p.o_flags, GKA_TUNNEL_KEY);
+	gka_tunnel_set_flag(p.o_flags, GKA_TUNNEL_CSUM);
+	gka_tunnel_set_flag(p.o_flags, GKA_TUNNEL_SEQ);
 	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
 	KUNIT_EXPECT_FALSE(test, m.with_key);
 	KUNIT_EXPECT_FALSE(test, m.with_csum);
@@ -76,7 +79,7 @@ struct refuse_case {
 	bool collect_md;
 	bool has_encap;
 	__be32 daddr;
-	__be16 i_flags;
+	bool iseq;
 	const char *why;
 };
 
@@ -93,7 +96,7 @@ static const struct refuse_case refuse_cases[] = {
 	  "tunnel is not point-to-point (no fixed unicast remote)" },
 	{ "multicast remote", "gre", false, false, htonl(0xe0000001), 0,
 	  "tunnel is not point-to-point (no fixed unicast remote)" },
-	{ "iseq", "gre", false, false, htonl(0xc6336402), TUNNEL_SEQ,
+	{ "iseq", "gre", false, false, htonl(0xc6336402), true,
 	  "tunnel checks input sequence numbers (iseq); replies would be dropped" },
 	{ "fou", "gre", false, true, htonl(0xc6336402), 0,
 	  "tunnel uses FOU/GUE encapsulation, which keepalive does not support" },
@@ -109,7 +112,7 @@ KUNIT_ARRAY_PARAM(refuse, refuse_cases, refuse_case_desc);
 static void config_tunnel_refused(struct kunit *test)
 {
 	const struct refuse_case *c = test->param_value;
-	struct ip_tunnel_parm p = p2p_parms();
+	struct gka_ip_tunnel_parm p = p2p_parms();
 	struct gka_tunnel_facts f = {
 		.kind = c->kind,
 		.parms = &p,
@@ -120,19 +123,21 @@ static void config_tunnel_refused(struct kunit *test)
 	const char *why = NULL;
 
 	p.iph.daddr = c->daddr;
-	p.i_flags = c->i_flags;
+	if (c->iseq)
+		gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_SEQ);
 	KUNIT_EXPECT_EQ(test, gka_check_tunnel(&f, &m, &why), -EOPNOTSUPP);
 	KUNIT_EXPECT_STREQ(test, why, c->why);
 }
 
 static void config_reflect_ends(struct kunit *test)
 {
-	struct ip_tunnel_parm p = p2p_parms();
+	struct gka_ip_tunnel_parm p = p2p_parms();
 	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
 	struct gka_ends e;
 
 	/* Keepalive cannot run with iseq; reflection does not care. */
-	p.i_flags = TUNNEL_SEQ | TUNNEL_KEY;
+	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_SEQ);
+	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_KEY);
 	gka_reflect_ends(&f, &e);
 	KUNIT_EXPECT_EQ(test, e.local, p.iph.saddr);
 	KUNIT_EXPECT_EQ(test, e.remote, p.iph.daddr);
