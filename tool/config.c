@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "config.h"
+#include "values.h"
 
 /* Where a line is being parsed, for its messages. */
 struct conf_pos {
@@ -37,78 +38,43 @@ static void __printf(2, 3) conf_error(struct conf_pos *p, const char *fmt, ...)
 	p->errors++;
 }
 
-/* Leading decimal digits of s, saturating above UINT32_MAX; -1 if none. */
-static int conf_digits(const char *s, __u64 *val, const char **end)
-{
-	__u64 v = 0;
-	const char *p;
-
-	for (p = s; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (__u64)(*p - '0');
-		if (v > UINT32_MAX)
-			v = (__u64)UINT32_MAX + 1;
-	}
-	*end = p;
-	*val = v;
-	return p == s ? -1 : 0;
-}
-
-/* The same words and ranges as "gre-keepalive set". */
+/* The same words, ranges and messages as the command line. */
 static int conf_interval(struct conf_pos *p, const char *s,
 			 struct gk_conf_line *l)
 {
-	const char *end;
-	__u64 v;
+	char msg[GK_VALUE_MSG_LEN];
 
-	if (conf_digits(s, &v, &end) < 0) {
-		conf_error(p, "interval must be SECONDS or MSms, e.g. 5 or 100ms (got '%s')", s);
-		return -1;
-	}
-	if (*end == '.' || *end == ',') {
-		conf_error(p, "interval must be an integer, e.g. 1500ms for 1.5 s (got '%s')", s);
-		return -1;
-	}
-	if (!*end || !strcmp(end, "s")) {
-		v *= 1000;
-	} else if (strcmp(end, "ms")) {
-		conf_error(p, "interval must be SECONDS or MSms, e.g. 5 or 100ms (got '%s')", s);
-		return -1;
-	}
-	if (v < GRE_KEEPALIVE_INTERVAL_MS_MIN ||
-	    v > GRE_KEEPALIVE_INTERVAL_MS_MAX) {
-		conf_error(p, "interval must be 10ms..32767s (got '%s')", s);
+	if (gk_parse_interval(s, &l->interval_ms, msg, sizeof(msg)) < 0) {
+		conf_error(p, "%s", msg);
 		return -1;
 	}
 	l->has_interval = true;
-	l->interval_ms = (__u32)v;
 	return 0;
 }
 
 static int conf_retries(struct conf_pos *p, const char *s,
 			struct gk_conf_line *l)
 {
-	const char *end;
-	__u64 v;
+	char msg[GK_VALUE_MSG_LEN];
 
-	if (conf_digits(s, &v, &end) < 0 || *end ||
-	    v < GRE_KEEPALIVE_RETRIES_MIN || v > GRE_KEEPALIVE_RETRIES_MAX) {
-		conf_error(p, "retries must be 1..255 (got '%s')", s);
+	if (gk_parse_retries(s, &l->retries, msg, sizeof(msg)) < 0) {
+		conf_error(p, "%s", msg);
 		return -1;
 	}
 	l->has_retries = true;
-	l->retries = (__u32)v;
 	return 0;
 }
 
 static int conf_reflect(struct conf_pos *p, const char *s,
 			struct gk_conf_line *l)
 {
-	if (strcmp(s, "on") && strcmp(s, "off")) {
-		conf_error(p, "reflect must be on or off (got '%s')", s);
+	char msg[GK_VALUE_MSG_LEN];
+
+	if (gk_parse_on_off("reflect", s, &l->reflect, msg, sizeof(msg)) < 0) {
+		conf_error(p, "%s", msg);
 		return -1;
 	}
 	l->has_reflect = true;
-	l->reflect = !strcmp(s, "on");
 	return 0;
 }
 

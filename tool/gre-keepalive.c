@@ -9,7 +9,6 @@
  *   gre-keepalive [OPTIONS] monitor
  *   gre-keepalive apply [-c FILE] [--check|--follow] [DEV...]
  */
-#include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -28,6 +27,7 @@
 #include "json.h"
 #include "nl.h"
 #include "status.h"
+#include "values.h"
 
 #ifndef GK_VERSION
 #define GK_VERSION	"unknown"
@@ -200,57 +200,10 @@ static int next_value(struct arg_iter *it, const char *key, const char **value)
 	return PARSE_OK;
 }
 
-/* Leading decimal digits of s, saturating above UINT32_MAX; -1 if none. */
-static int parse_digits(const char *s, __u64 *val, const char **end)
+/* A value's problem, as a usage error. */
+static int value_error(int err, const char *msg)
 {
-	__u64 v = 0;
-	const char *p;
-
-	for (p = s; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (__u64)(*p - '0');
-		if (v > UINT32_MAX)
-			v = (__u64)UINT32_MAX + 1;
-	}
-	*end = p;
-	*val = v;
-	return p == s ? -1 : 0;
-}
-
-/* "5" and "5s" are seconds, "100ms" milliseconds. */
-static int parse_interval(const char *s, __u32 *ms)
-{
-	const char *end;
-	__u64 v;
-
-	if ((isdigit((unsigned char)*s) || *s == '.') && strpbrk(s, ".,"))
-		return usage_error("interval must be an integer, e.g. 1500ms for 1.5 s (got '%s')",
-				   s);
-	if (parse_digits(s, &v, &end) < 0)
-		goto bad;
-	if (!*end || !strcmp(end, "s"))
-		v *= 1000;
-	else if (strcmp(end, "ms"))
-		goto bad;
-	if (v < GRE_KEEPALIVE_INTERVAL_MS_MIN ||
-	    v > GRE_KEEPALIVE_INTERVAL_MS_MAX)
-		return usage_error("interval must be 10ms..32767s (got '%s')", s);
-	*ms = (__u32)v;
-	return PARSE_OK;
-bad:
-	return usage_error("interval must be SECONDS or MSms, e.g. 5 or 100ms (got '%s')",
-			   s);
-}
-
-static int parse_retries(const char *s, __u32 *retries)
-{
-	const char *end;
-	__u64 v;
-
-	if (parse_digits(s, &v, &end) < 0 || *end ||
-	    v < GRE_KEEPALIVE_RETRIES_MIN || v > GRE_KEEPALIVE_RETRIES_MAX)
-		return usage_error("retries must be 1..255 (got '%s')", s);
-	*retries = (__u32)v;
-	return PARSE_OK;
+	return err ? usage_error("%s", msg) : PARSE_OK;
 }
 
 static int check_dev(const char *dev)
@@ -294,6 +247,7 @@ static int parse_end(struct arg_iter *it, struct gk_args *a)
 static int parse_set_option(struct arg_iter *it, struct gk_args *a,
 			    const char *key)
 {
+	char msg[GK_VALUE_MSG_LEN];
 	const char *value = NULL;
 	int ret;
 
@@ -306,10 +260,12 @@ static int parse_set_option(struct arg_iter *it, struct gk_args *a,
 		return ret;
 	if (!strcmp(key, "interval")) {
 		a->has_interval = true;
-		return parse_interval(value, &a->interval_ms);
+		return value_error(gk_parse_interval(value, &a->interval_ms,
+						     msg, sizeof(msg)), msg);
 	}
 	a->has_retries = true;
-	return parse_retries(value, &a->retries);
+	return value_error(gk_parse_retries(value, &a->retries, msg,
+					    sizeof(msg)), msg);
 }
 
 static int parse_set(struct arg_iter *it, struct gk_args *a)
@@ -342,6 +298,7 @@ static int parse_del(struct arg_iter *it, struct gk_args *a)
 
 static int parse_reflect(struct arg_iter *it, struct gk_args *a)
 {
+	char msg[GK_VALUE_MSG_LEN];
 	const char *word;
 	int ret;
 
@@ -355,10 +312,9 @@ static int parse_reflect(struct arg_iter *it, struct gk_args *a)
 		return ret;
 	if (!word)
 		return usage_error("reflect needs on or off");
-	if (strcmp(word, "on") && strcmp(word, "off"))
-		return usage_error("reflect takes on or off (got '%s')", word);
-	a->reflect = !strcmp(word, "on");
-	return parse_end(it, a);
+	ret = value_error(gk_parse_on_off("reflect", word, &a->reflect, msg,
+					  sizeof(msg)), msg);
+	return ret == PARSE_OK ? parse_end(it, a) : ret;
 }
 
 static int parse_show(struct arg_iter *it, struct gk_args *a)

@@ -112,8 +112,8 @@ usage_error "unknown argument 'x'" help x
 usage_error 'missing DEV' reflect
 usage_error "missing DEV (before 'on')" reflect on
 usage_error 'reflect needs on or off' reflect $DEV
-usage_error "reflect takes on or off (got 'yes')" reflect $DEV yes
-usage_error "reflect takes on or off (got '1')" reflect $DEV 1
+usage_error "reflect must be on or off (got 'yes')" reflect $DEV yes
+usage_error "reflect must be on or off (got '1')" reflect $DEV 1
 usage_error "unknown argument 'now'" reflect $DEV off now
 
 # --- apply: the configuration file --------------------------------------

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The values gre-keepalive takes, on its command line and in
+ * /etc/gre-keepalive.conf alike: the same words, ranges and messages.
+ */
+#ifndef GK_VALUES_H
+#define GK_VALUES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <linux/types.h>
+
+/* Long enough for every message below with a value quoted in it. */
+#define GK_VALUE_MSG_LEN	256
+
+/*
+ * Each returns 0, or -1 with a message naming the problem (and quoting s)
+ * in msg.
+ */
+/* "5" and "5s" are seconds, "100ms" milliseconds; 10ms..32767s. */
+int gk_parse_interval(const char *s, __u32 *ms, char *msg, size_t len);
+/* 1..255. */
+int gk_parse_retries(const char *s, __u32 *retries, char *msg, size_t len);
+/* "on" or "off", for the setting named key. */
+int gk_parse_on_off(const char *key, const char *s, bool *on, char *msg,
+		    size_t len);
+
+#endif /* GK_VALUES_H */
