@@ -111,50 +111,55 @@ static const struct nf_hook_ops gka_reflect_ops = {
 	.priority = NF_IP_PRI_CONNTRACK - 1,
 };
 
-int gka_rx_hook_get(struct net *net)
+/* A hook is registered in a netns while it has users there. RTNL held. */
+static int gka_hook_get(struct net *net, unsigned int *users,
+			const struct nf_hook_ops *ops)
 {
-	struct gka_net *gn = net_generic(net, gka_net_id);
 	int err;
 
 	ASSERT_RTNL();
-	if (gn->hook_users++)
+	if ((*users)++)
 		return 0;
-	err = nf_register_net_hook(net, &gka_nf_ops);
+	err = nf_register_net_hook(net, ops);
 	if (err)
-		gn->hook_users--;
+		(*users)--;
 	return err;
+}
+
+static void gka_hook_put(struct net *net, unsigned int *users,
+			 const struct nf_hook_ops *ops)
+{
+	ASSERT_RTNL();
+	if (!WARN_ON_ONCE(!*users) && !--*users)
+		nf_unregister_net_hook(net, ops);
+}
+
+int gka_rx_hook_get(struct net *net)
+{
+	struct gka_net *gn = net_generic(net, gka_net_id);
+
+	return gka_hook_get(net, &gn->hook_users, &gka_nf_ops);
 }
 
 void gka_rx_hook_put(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
 
-	ASSERT_RTNL();
-	if (!WARN_ON_ONCE(!gn->hook_users) && !--gn->hook_users)
-		nf_unregister_net_hook(net, &gka_nf_ops);
+	gka_hook_put(net, &gn->hook_users, &gka_nf_ops);
 }
 
 int gka_reflect_hook_get(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
-	int err;
 
-	ASSERT_RTNL();
-	if (gn->reflect_users++)
-		return 0;
-	err = nf_register_net_hook(net, &gka_reflect_ops);
-	if (err)
-		gn->reflect_users--;
-	return err;
+	return gka_hook_get(net, &gn->reflect_users, &gka_reflect_ops);
 }
 
 void gka_reflect_hook_put(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
 
-	ASSERT_RTNL();
-	if (!WARN_ON_ONCE(!gn->reflect_users) && !--gn->reflect_users)
-		nf_unregister_net_hook(net, &gka_reflect_ops);
+	gka_hook_put(net, &gn->reflect_users, &gka_reflect_ops);
 }
 
 static void __net_exit gka_net_exit(struct net *net)

@@ -186,12 +186,12 @@ static int cmd_probe(int argc, char **argv)
 	return 0;
 }
 
-static long long now_ms(void)
+static long long now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static void print_packet(const uint8_t *p, size_t n, int outgoing)
@@ -242,11 +242,11 @@ static int cmd_capture(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 
-	deadline = now_ms() + (long long)timeout;
+	deadline = now_ns() / 1000000 + (long long)timeout;
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	for (;;) {
-		left = deadline - now_ms();
+		left = deadline - now_ns() / 1000000;
 		if (left <= 0) {
 			printf("timeout\n");
 			return 1;
@@ -295,14 +295,6 @@ static int cmd_blast(int argc, char **argv)
 	}
 	close(fd);
 	return 0;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 static int cmd_sink(int argc, char **argv)
