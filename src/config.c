@@ -4,6 +4,7 @@
 #include <linux/in.h>
 #include <linux/string.h>
 #include <linux/gre_keepalive.h>
+#include <net/ipv6.h>
 
 #include "config.h"
 #include "probe.h"
@@ -81,11 +82,21 @@ void gka_reflect_ends(const struct gka_tunnel_facts *f, struct gka_ends *ends)
 {
 	const struct gka_ip_tunnel_parm *p = f->parms;
 
-	ends->local = 0;
-	ends->remote = 0;
+	memset(ends, 0, sizeof(*ends));
 	if (!f->kind || strcmp(f->kind, "gre") || f->collect_md || !p ||
 	    !p->iph.daddr || ipv4_is_multicast(p->iph.daddr))
 		return;
 	ends->local = p->iph.saddr;
 	ends->remote = p->iph.daddr;
+}
+
+void gka_reflect_ends6(bool collect_md, const struct in6_addr *laddr,
+		       const struct in6_addr *raddr, struct gka_ends *ends)
+{
+	memset(ends, 0, sizeof(*ends));
+	if (collect_md || ipv6_addr_any(raddr) ||
+	    ipv6_addr_type(raddr) & IPV6_ADDR_MULTICAST)
+		return;
+	ends->local6 = *laddr;
+	ends->remote6 = *raddr;
 }

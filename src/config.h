@@ -13,6 +13,7 @@
 
 struct gka_match;
 struct gka_ends;
+struct in6_addr;
 
 /* Returns 0, or -EINVAL with *@why naming the problem. */
 int gka_check_interval(u32 interval_ms, const char **why);
@@ -41,5 +42,9 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
  * (keys, checksums, sequence numbers are the outer header's business).
  */
 void gka_reflect_ends(const struct gka_tunnel_facts *f, struct gka_ends *ends);
+
+/* The same for an ip6gre tunnel with these addresses. */
+void gka_reflect_ends6(bool collect_md, const struct in6_addr *laddr,
+		       const struct in6_addr *raddr, struct gka_ends *ends);
 
 #endif /* _GKA_CONFIG_H */

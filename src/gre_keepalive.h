@@ -106,11 +106,13 @@ bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
 			      __be32 daddr, const struct gka_reply *reply);
 
 /*
- * reflect.c: called by the reflection hook in softirq context under RCU,
- * for a GRE packet with protocol type 0 (or too short to have one) that
- * came out of @kt. Returns the netfilter verdict.
+ * reflect.c: called by the reflection hooks in softirq context under RCU,
+ * for an IPv4 (@pf NFPROTO_IPV4) or IPv6 packet carrying GRE with
+ * protocol type 0 (IPv6 also 0x86DD, or too short to have one) that came
+ * out of @kt. Returns the netfilter verdict.
  */
-unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb);
+unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
+				u8 pf);
 
 /* receive.c */
 int gka_rx_hook_get(struct net *net);

@@ -15,6 +15,7 @@
 #include "compat.h"
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 
 #include "probe.h"
 
@@ -144,6 +145,13 @@ const char *gka_reflect_verdict_name(enum gka_reflect_verdict v)
 	return (unsigned int)v < ARRAY_SIZE(names) ? names[v] : "unknown";
 }
 
+/* Header length of a GRE header with these flags. */
+static size_t gka_gre_hlen(u16 flags)
+{
+	return GKA_GRE_BASE_LEN + (flags & GKA_GRE_CSUM ? 4 : 0) +
+	       (flags & GKA_GRE_KEY ? 4 : 0) + (flags & GKA_GRE_SEQ ? 4 : 0);
+}
+
 static bool gka_bad_source(__be32 addr)
 {
 	return ipv4_is_zeronet(addr) || ipv4_is_loopback(addr) ||
@@ -181,8 +189,7 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 
 	/* From here on the packet claims to be a keepalive. */
 	flags = get_unaligned_be16(gre);
-	hlen = GKA_GRE_BASE_LEN + (flags & GKA_GRE_CSUM ? 4 : 0) +
-	       (flags & GKA_GRE_KEY ? 4 : 0) + (flags & GKA_GRE_SEQ ? 4 : 0);
+	hlen = gka_gre_hlen(flags);
 	if (gre_len < hlen)
 		return GKA_REFUSE_TRUNCATED;
 	/*
@@ -204,6 +211,59 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	if (ends->local ? iph->saddr != ends->local : gka_bad_source(iph->saddr))
 		return GKA_REFUSE_WRONG_SRC;
 	if (iph->ttl <= 1)
+		return GKA_REFUSE_TTL;
+	return GKA_REFLECT_OK;
+}
+
+static bool gka_bad_source6(const struct in6_addr *addr)
+{
+	int type = ipv6_addr_type(addr);
+
+	return type == IPV6_ADDR_ANY ||
+	       type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MULTICAST |
+		       IPV6_ADDR_MAPPED);
+}
+
+enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
+					       size_t pkt_len,
+					       const struct gka_ends *ends)
+{
+	const struct ipv6hdr *ip6 = pkt;
+	size_t tot, gre_len, hlen;
+	const u8 *gre;
+	u16 flags, proto;
+
+	if (len < sizeof(*ip6) || ip6->version != 6 ||
+	    ip6->nexthdr != IPPROTO_GRE)
+		return GKA_REFLECT_PASS;
+	tot = sizeof(*ip6) + ntohs(ip6->payload_len);
+	if (tot > pkt_len)
+		return GKA_REFLECT_PASS;	/* not IPv6 the stack accepts */
+	gre_len = tot - sizeof(*ip6);
+	if (gre_len < GKA_GRE_BASE_LEN || len < sizeof(*ip6) + GKA_GRE_BASE_LEN)
+		return GKA_REFUSE_TRUNCATED;
+	gre = (const u8 *)pkt + sizeof(*ip6);
+	flags = get_unaligned_be16(gre);
+	proto = get_unaligned_be16(gre + 2);
+	hlen = gka_gre_hlen(flags);
+	/* IPv6 in GRE with a payload is traffic; an empty one a probe. */
+	if (proto != 0 && (proto != ETH_P_IPV6 || gre_len != hlen))
+		return GKA_REFLECT_PASS;
+
+	/* From here on the packet claims to be a keepalive. */
+	if (gre_len < hlen)
+		return GKA_REFUSE_TRUNCATED;
+	if (flags & (GKA_GRE_ROUTING | GKA_GRE_VERSION) ||
+	    gre_len > GKA_REPLY_MAX_LEN)
+		return GKA_REFUSE_MALFORMED;
+	if (ipv6_addr_any(&ends->remote6))
+		return GKA_REFUSE_NO_PEER;
+	if (!ipv6_addr_equal(&ip6->daddr, &ends->remote6))
+		return GKA_REFUSE_WRONG_DST;
+	if (ipv6_addr_any(&ends->local6) ? gka_bad_source6(&ip6->saddr) :
+	    !ipv6_addr_equal(&ip6->saddr, &ends->local6))
+		return GKA_REFUSE_WRONG_SRC;
+	if (ip6->hop_limit <= 1)
 		return GKA_REFUSE_TTL;
 	return GKA_REFLECT_OK;
 }

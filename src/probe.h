@@ -7,6 +7,7 @@
 #ifndef _GKA_PROBE_H
 #define _GKA_PROBE_H
 
+#include <linux/in6.h>
 #include <linux/types.h>
 
 /* GRE header bits (RFC 2784/2890) as they sit in the first 16 bits. */
@@ -94,13 +95,21 @@ enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
  * cannot be sent anywhere else.
  */
 
-/* The tunnel's own addresses, as far as reflection is concerned. */
+/*
+ * The tunnel's own addresses, as far as reflection is concerned: IPv4 for
+ * gre, IPv6 for ip6gre; the other family's stay zero.
+ */
 struct gka_ends {
 	__be32 local;		/* 0 for "local any" */
 	__be32 remote;		/* 0 when the tunnel has no single peer */
+	struct in6_addr local6;	/* :: for "local any" */
+	struct in6_addr remote6; /* :: when the tunnel has no single peer */
 };
 
-/* Enough of the inner packet to decide: IPv4 header with options, GRE. */
+/*
+ * Enough of the inner packet to decide: an IPv4 header with options, or
+ * an IPv6 header, and a GRE header with all its options.
+ */
 #define GKA_CLASSIFY_LEN	(60 + 16)
 
 enum gka_reflect_verdict {
@@ -127,5 +136,15 @@ const char *gka_reflect_verdict_name(enum gka_reflect_verdict v);
 enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 					      size_t pkt_len,
 					      const struct gka_ends *ends);
+
+/*
+ * The same for IPv6 out of an ip6gre tunnel: the inner GRE header carries
+ * protocol type 0, or 0x86DD with nothing behind it (MikroTik's probes
+ * over IPv6). Extension headers are not looked through: such a packet is
+ * no probe.
+ */
+enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
+					       size_t pkt_len,
+					       const struct gka_ends *ends);
 
 #endif /* _GKA_PROBE_H */

@@ -22,9 +22,11 @@
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -101,65 +103,97 @@ static unsigned int gka_pre_routing(void *priv, struct sk_buff *skb,
 	kt = gka_tunnel_find(state->in);
 	if (!kt)
 		return NF_ACCEPT;	/* not out of a tunnel */
-	return gka_tunnel_reflect(kt, skb);
+	return gka_tunnel_reflect(kt, skb, NFPROTO_IPV4);
 }
 
-static const struct nf_hook_ops gka_reflect_ops = {
-	.hook = gka_pre_routing,
-	.pf = NFPROTO_IPV4,
-	.hooknum = NF_INET_PRE_ROUTING,
-	.priority = NF_IP_PRI_CONNTRACK - 1,
+/* MikroTik's probes over IPv6 carry protocol type 0x86DD, and no payload. */
+static unsigned int gka_pre_routing6(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	const __be16 *proto;
+	struct gka_tunnel *kt;
+	__be16 _proto;
+
+	if (ip6->nexthdr != IPPROTO_GRE)
+		return NF_ACCEPT;
+	proto = skb_header_pointer(skb, skb_network_offset(skb) +
+				   sizeof(*ip6) + 2, sizeof(_proto), &_proto);
+	if (likely(proto && *proto && *proto != htons(ETH_P_IPV6)))
+		return NF_ACCEPT;
+
+	kt = gka_tunnel_find(state->in);
+	if (!kt)
+		return NF_ACCEPT;
+	return gka_tunnel_reflect(kt, skb, NFPROTO_IPV6);
+}
+
+static const struct nf_hook_ops gka_reflect_ops[] = {
+	{
+		.hook = gka_pre_routing,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_CONNTRACK - 1,
+	},
+	{
+		.hook = gka_pre_routing6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK - 1,
+	},
 };
 
-/* A hook is registered in a netns while it has users there. RTNL held. */
-static int gka_hook_get(struct net *net, unsigned int *users,
-			const struct nf_hook_ops *ops)
+/* Hooks are registered in a netns while they have users there. RTNL held. */
+static int gka_hooks_get(struct net *net, unsigned int *users,
+			 const struct nf_hook_ops *ops, unsigned int n)
 {
 	int err;
 
 	ASSERT_RTNL();
 	if ((*users)++)
 		return 0;
-	err = nf_register_net_hook(net, ops);
+	err = nf_register_net_hooks(net, ops, n);
 	if (err)
 		(*users)--;
 	return err;
 }
 
-static void gka_hook_put(struct net *net, unsigned int *users,
-			 const struct nf_hook_ops *ops)
+static void gka_hooks_put(struct net *net, unsigned int *users,
+			  const struct nf_hook_ops *ops, unsigned int n)
 {
 	ASSERT_RTNL();
 	if (!WARN_ON_ONCE(!*users) && !--*users)
-		nf_unregister_net_hook(net, ops);
+		nf_unregister_net_hooks(net, ops, n);
 }
 
 int gka_rx_hook_get(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
 
-	return gka_hook_get(net, &gn->hook_users, &gka_nf_ops);
+	return gka_hooks_get(net, &gn->hook_users, &gka_nf_ops, 1);
 }
 
 void gka_rx_hook_put(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
 
-	gka_hook_put(net, &gn->hook_users, &gka_nf_ops);
+	gka_hooks_put(net, &gn->hook_users, &gka_nf_ops, 1);
 }
 
 int gka_reflect_hook_get(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
 
-	return gka_hook_get(net, &gn->reflect_users, &gka_reflect_ops);
+	return gka_hooks_get(net, &gn->reflect_users, gka_reflect_ops,
+			     ARRAY_SIZE(gka_reflect_ops));
 }
 
 void gka_reflect_hook_put(struct net *net)
 {
 	struct gka_net *gn = net_generic(net, gka_net_id);
 
-	gka_hook_put(net, &gn->reflect_users, &gka_reflect_ops);
+	gka_hooks_put(net, &gn->reflect_users, gka_reflect_ops,
+		      ARRAY_SIZE(gka_reflect_ops));
 }
 
 static void __net_exit gka_net_exit(struct net *net)

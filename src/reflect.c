@@ -15,8 +15,12 @@
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
+#include <net/addrconf.h>
 #include <net/ip.h>
+#include <net/ip6_route.h>
+#include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "gre_keepalive.h"
@@ -71,7 +75,48 @@ static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 	return GKA_REFLECT_OK;
 }
 
-unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb)
+/* The same for IPv6, out of an ip6gre tunnel. */
+static enum gka_reflect_verdict gka_reflect_send6(struct gka_tunnel *kt,
+						  struct sk_buff *skb)
+{
+	const struct ip6_tnl *t = netdev_priv(kt->dev);
+	struct net *net = kt->underlay;
+	struct flowi6 fl6 = {};
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6;
+
+	if (skb_ensure_writable(skb, sizeof(*ip6)))
+		return GKA_REFUSE_MALFORMED;
+	ip6 = ipv6_hdr(skb);
+	/* IPv6 routing takes any source: insist that it is one of ours. */
+	if (!ipv6_chk_addr(net, &ip6->saddr, NULL, 0))
+		return GKA_REFUSE_WRONG_SRC;
+
+	fl6.daddr = ip6->daddr;
+	fl6.saddr = ip6->saddr;
+	fl6.flowi6_oif = READ_ONCE(t->parms.link);
+	fl6.flowi6_proto = IPPROTO_GRE;
+	fl6.flowi6_mark = READ_ONCE(t->parms.fwmark);
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error || dst->dev == kt->dev ||
+	    dst->dev->flags & IFF_LOOPBACK) {
+		dst_release(dst);
+		return GKA_REFUSE_NO_ROUTE;
+	}
+
+	skb_scrub_packet(skb, !net_eq(net, dev_net(kt->dev)));
+	skb_dst_set(skb, dst);
+	skb->dev = dst->dev;
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	skb_forward_csum(skb);
+	ip6->hop_limit--;
+
+	ip6_local_out(net, NULL, skb);
+	return GKA_REFLECT_OK;
+}
+
+unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
+				u8 pf)
 {
 	u8 buf[GKA_CLASSIFY_LEN];
 	enum gka_reflect_verdict v;
@@ -91,11 +136,16 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb)
 	pkt = skb_header_pointer(skb, skb_network_offset(skb), len, buf);
 	if (!pkt)
 		return NF_ACCEPT;
-	v = gka_reflect_classify(pkt, len, skb->len, &ends);
+	if (pf == NFPROTO_IPV6)
+		v = gka_reflect_classify6(pkt, len, skb->len, &ends);
+	else
+		v = gka_reflect_classify(pkt, len, skb->len, &ends);
 	if (v == GKA_REFLECT_PASS)
 		return NF_ACCEPT;
+	/* An IPv6 probe comes out of ip6gre alone: ends->remote6 says so. */
 	if (v == GKA_REFLECT_OK)
-		v = gka_reflect_send(kt, skb);
+		v = pf == NFPROTO_IPV6 ? gka_reflect_send6(kt, skb) :
+					 gka_reflect_send(kt, skb);
 
 	spin_lock(&kt->lock);
 	if (v == GKA_REFLECT_OK)

@@ -14,6 +14,7 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/net_namespace.h>
 #include <net/route.h>
@@ -33,17 +34,35 @@ static u32 gka_peer_hash(const struct net *underlay, __be32 remote)
 	return jhash_1word((__force u32)remote, net_hash_mix(underlay));
 }
 
+static bool gka_is_kind(const struct net_device *dev, const char *kind)
+{
+	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
+}
+
+/* ip6gre's private data is a struct ip6_tnl, not a struct ip_tunnel. */
+static bool gka_is_ip6gre(const struct net_device *dev)
+{
+	return gka_is_kind(dev, "ip6gre");
+}
+
 /*
- * The "gre" and "gretap" kinds: their private data is a struct ip_tunnel.
- * Keepalive runs on gre alone; a gretap is tracked so that probes coming
- * out of it are refused and counted. A flow-based gre device has type
- * ARPHRD_NONE, yet is one of ours, to be refused.
+ * The "gre" and "gretap" kinds (private data: struct ip_tunnel) and
+ * "ip6gre". Keepalive runs on gre alone; the peer's probes are reflected
+ * on gre and ip6gre, and refused and counted on gretap. A flow-based gre
+ * device has type ARPHRD_NONE, yet is one of ours, to be refused.
  */
 bool gka_is_tunnel_device(const struct net_device *dev)
 {
-	return dev->rtnl_link_ops &&
-	       (!strcmp(dev->rtnl_link_ops->kind, "gre") ||
-		!strcmp(dev->rtnl_link_ops->kind, "gretap"));
+	return gka_is_kind(dev, "gre") || gka_is_kind(dev, "gretap") ||
+	       gka_is_ip6gre(dev);
+}
+
+/* The netns the tunnel's encapsulated packets go out and come in. */
+static struct net *gka_underlay_of(const struct net_device *dev)
+{
+	if (gka_is_ip6gre(dev))
+		return ((const struct ip6_tnl *)netdev_priv(dev))->net;
+	return ((const struct ip_tunnel *)netdev_priv(dev))->net;
 }
 
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev)
@@ -61,12 +80,23 @@ struct gka_tunnel *gka_tunnel_find(const struct net_device *dev)
 static int gka_read_tunnel(const struct net_device *dev, struct gka_match *m,
 			   struct gka_ends *ends, const char **why)
 {
-	const struct ip_tunnel *t = netdev_priv(dev);
 	struct gka_tunnel_facts facts = {
 		.kind = dev->rtnl_link_ops ? dev->rtnl_link_ops->kind : NULL,
 	};
 
+	if (gka_is_ip6gre(dev)) {
+		const struct ip6_tnl *t6 = netdev_priv(dev);
+
+		if (ends)
+			gka_reflect_ends6(t6->parms.collect_md,
+					  &t6->parms.laddr, &t6->parms.raddr,
+					  ends);
+		/* Refused by kind: keepalive is IPv4 only. */
+		return gka_check_tunnel(&facts, m, why);
+	}
 	if (gka_is_tunnel_device(dev)) {
+		const struct ip_tunnel *t = netdev_priv(dev);
+
 		facts.parms = &t->parms;
 		facts.collect_md = t->collect_md;
 		facts.has_encap = t->encap.type != TUNNEL_ENCAP_NONE;
@@ -597,7 +627,6 @@ void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info)
 int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 		      bool reflect)
 {
-	const struct ip_tunnel *t = netdev_priv(dev);
 	struct gka_tunnel *kt;
 	int err;
 
@@ -609,7 +638,7 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	if (!kt)
 		return -ENOMEM;
 	kt->dev = dev;
-	kt->underlay = t->net;
+	kt->underlay = gka_underlay_of(dev);
 	kt->interval_ms = interval_ms;
 	kt->retries = retries;
 	kt->reflect = reflect;

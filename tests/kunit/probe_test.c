@@ -375,6 +375,112 @@ static void reflect_classify_own_probes(struct kunit *test)
 			GKA_REFLECT_OK);
 }
 
+/*
+ * IPv6 out of an ip6gre tunnel 2001:db8:2::2 -> 2001:db8:1::1: MikroTik's
+ * probe as our tunnel decapsulates it, from our local to our remote, GRE
+ * protocol type 0x86DD and nothing behind it.
+ */
+static const u8 probe6_mikrotik[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x04, 0x2f, 0xff,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x86, 0xdd,
+};
+
+#define OFF6_HLIM	7
+#define OFF6_SRC_LAST	23
+#define OFF6_DST_LAST	39
+#define OFF6_GRE	40
+
+struct classify6_case {
+	const char *name;
+	int ends;		/* 0: p2p, 1: local any, 2: no peer */
+	u16 proto;		/* the GRE protocol type */
+	struct byte_edit edit;
+	size_t extra;		/* payload bytes after the GRE header */
+	size_t pkt_len;		/* 0: as the header says */
+	enum gka_reflect_verdict want;
+};
+
+#define PT_V6	ETH_P_IPV6
+
+static const struct classify6_case classify6_cases[] = {
+	{ "mikrotik probe", 0, PT_V6, NO_EDIT, 0, 0, GKA_REFLECT_OK },
+	{ "protocol type 0", 0, 0, NO_EDIT, 0, 0, GKA_REFLECT_OK },
+	{ "local any", 1, PT_V6, NO_EDIT, 0, 0, GKA_REFLECT_OK },
+	{ "ipv6 in gre with payload", 0, PT_V6, NO_EDIT, 40, 0,
+	  GKA_REFLECT_PASS },
+	{ "ipv4 in gre", 0, ETH_P_IP, NO_EDIT, 0, 0, GKA_REFLECT_PASS },
+	{ "udp", 0, 0, { 6, 17 }, 0, 0, GKA_REFLECT_PASS },
+	{ "longer than packet", 0, PT_V6, NO_EDIT, 0, 43, GKA_REFLECT_PASS },
+	{ "third-party destination", 0, PT_V6, { OFF6_DST_LAST, 9 }, 0, 0,
+	  GKA_REFUSE_WRONG_DST },
+	{ "source not ours", 0, PT_V6, { OFF6_SRC_LAST, 9 }, 0, 0,
+	  GKA_REFUSE_WRONG_SRC },
+	{ "local any, multicast source", 1, PT_V6, { 8, 0xff }, 0, 0,
+	  GKA_REFUSE_WRONG_SRC },
+	{ "no peer", 2, PT_V6, NO_EDIT, 0, 0, GKA_REFUSE_NO_PEER },
+	{ "hop limit 1", 0, PT_V6, { OFF6_HLIM, 1 }, 0, 0, GKA_REFUSE_TTL },
+	{ "key flag, no key", 0, 0, { OFF6_GRE, 0x20 }, 0, 0,
+	  GKA_REFUSE_TRUNCATED },
+	{ "gre version 1", 0, 0, { OFF6_GRE + 1, 1 }, 0, 0,
+	  GKA_REFUSE_MALFORMED },
+	{ "type 0 with payload", 0, 0, NO_EDIT, 61, 0, GKA_REFUSE_MALFORMED },
+};
+
+static void classify6_case_desc(const struct classify6_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(classify6, classify6_cases, classify6_case_desc);
+
+static void reflect_classify6_verdicts(struct kunit *test)
+{
+	const struct classify6_case *c = test->param_value;
+	size_t len = sizeof(probe6_mikrotik) + c->extra;
+	struct gka_ends ends = {};
+	struct ipv6hdr *ip6;
+	u8 pkt[160] = {};
+
+	memcpy(pkt, probe6_mikrotik, sizeof(probe6_mikrotik));
+	ip6 = (struct ipv6hdr *)pkt;
+	ip6->payload_len = htons(4 + c->extra);
+	put_unaligned_be16(c->proto, pkt + OFF6_GRE + 2);
+	if (c->edit.off >= 0)
+		pkt[c->edit.off] = c->edit.val;
+	if (c->ends != 1)
+		memcpy(&ends.local6, probe6_mikrotik + 8, 16);
+	if (c->ends != 2)
+		memcpy(&ends.remote6, probe6_mikrotik + 24, 16);
+	KUNIT_EXPECT_EQ_MSG(test,
+			    gka_reflect_classify6(pkt, min(len, sizeof(pkt)),
+						  c->pkt_len ?: len, &ends),
+			    c->want, "want %s",
+			    gka_reflect_verdict_name(c->want));
+}
+
+/* An IPv4 tunnel's ends never let an IPv6 probe through, nor vice versa. */
+static void reflect_classify_families(struct kunit *test)
+{
+	struct gka_ends v6_only = {}, v4_only = ends_p2p;
+
+	memcpy(&v6_only.local6, probe6_mikrotik + 8, 16);
+	memcpy(&v6_only.remote6, probe6_mikrotik + 24, 16);
+	KUNIT_EXPECT_EQ(test, gka_reflect_classify(probe_plain,
+						   sizeof(probe_plain),
+						   sizeof(probe_plain),
+						   &v6_only),
+			GKA_REFUSE_NO_PEER);
+	KUNIT_EXPECT_EQ(test, gka_reflect_classify6(probe6_mikrotik,
+						    sizeof(probe6_mikrotik),
+						    sizeof(probe6_mikrotik),
+						    &v4_only),
+			GKA_REFUSE_NO_PEER);
+}
+
 static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(probe_build_bytes, build_gen_params),
 	KUNIT_CASE(probe_build_refuses),
@@ -385,6 +491,8 @@ static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(reflect_classify_verdicts, classify_gen_params),
 	KUNIT_CASE(reflect_classify_options),
 	KUNIT_CASE_PARAM(reflect_classify_own_probes, build_gen_params),
+	KUNIT_CASE_PARAM(reflect_classify6_verdicts, classify6_gen_params),
+	KUNIT_CASE(reflect_classify_families),
 	{}
 };
 
