@@ -13,13 +13,21 @@
  *	header; tap wraps the inner packet in an Ethernet broadcast frame
  *	(protocol type 0x6558, as gretap carries it).
  *
+ *   gka-wire probe6 OUTER_DST INNER_SRC INNER_DST [hlim N] [flow N] [pt N]
+ *	The same over IPv6, as MikroTik sends it through an ip6gre tunnel:
+ *	outer GRE type 0x86DD, inner IPv6 INNER_SRC -> INNER_DST (next header
+ *	47, hop limit 255, flow label flow) carrying an empty GRE header with
+ *	protocol type pt (default 0x86DD).
+ *
  *   gka-wire capture DEV UNTIL_ID TIMEOUT_MS
- *	Print every IPv4 GRE packet sent or received on DEV (AF_PACKET), one
- *	line each, until an outgoing one with IPv4 id UNTIL_ID has been seen
- *	(exit 0) or TIMEOUT_MS has passed (exit 1). Prints "ready" once
- *	listening.
- *	Line: dir=in|out src= dst= ttl= len= id= frag= csum=ok|bad
+ *	Print every IPv4 or IPv6 GRE packet sent or received on DEV
+ *	(AF_PACKET), one line each, until an outgoing one with IPv4 id or
+ *	IPv6 flow label UNTIL_ID has been seen (exit 0) or TIMEOUT_MS has
+ *	passed (exit 1). Prints "ready" once listening.
+ *	IPv4: dir=in|out src= dst= ttl= len= id= frag= csum=ok|bad
  *	      gre_flags= gre_proto= bytes=
+ *	IPv6: dir=in|out src= dst= hlim= plen= flow= gre_flags= gre_proto=
+ *	      bytes=
  *
  *   gka-wire blast DST PORT COUNT
  *	Send COUNT 32-byte UDP datagrams to DST:PORT as fast as possible.
@@ -56,9 +64,10 @@ static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
+		"       %s probe6 OUTER_DST INNER_SRC INNER_DST [hlim N] [flow N] [pt N]\n"
 		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n"
 		"       %s blast DST PORT COUNT\n"
-		"       %s sink PORT COUNT TIMEOUT_MS\n", prog, prog, prog, prog);
+		"       %s sink PORT COUNT TIMEOUT_MS\n", prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -186,6 +195,64 @@ static int cmd_probe(int argc, char **argv)
 	return 0;
 }
 
+static struct in6_addr parse_address6(const char *s)
+{
+	struct in6_addr a;
+
+	if (inet_pton(AF_INET6, s, &a) != 1) {
+		fprintf(stderr, "%s: bad IPv6 address '%s'\n", prog, s);
+		exit(2);
+	}
+	return a;
+}
+
+static int cmd_probe6(int argc, char **argv)
+{
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
+	unsigned long hlim = 255, flow = 0, pt = ETH_P_IPV6;
+	struct in6_addr isrc, idst;
+	uint8_t pkt[4 + 40 + 4] = { 0 };
+	uint8_t *inner = pkt + 4;
+	int i, fd;
+
+	if (argc < 5)
+		bad_usage();
+	dst.sin6_addr = parse_address6(argv[2]);
+	isrc = parse_address6(argv[3]);
+	idst = parse_address6(argv[4]);
+	for (i = 5; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "hlim"))
+			hlim = parse_number(argv[++i], 255);
+		else if (i + 1 < argc && !strcmp(argv[i], "flow"))
+			flow = parse_number(argv[++i], 0xfffff);
+		else if (i + 1 < argc && !strcmp(argv[i], "pt"))
+			pt = parse_number(argv[++i], 0xffff);
+		else
+			bad_usage();
+	}
+
+	put16(pkt + 2, ETH_P_IPV6);	/* the outer GRE header */
+	inner[0] = 0x60;		/* version 6, traffic class 0 */
+	inner[1] = (uint8_t)(flow >> 16 & 0x0f);
+	inner[2] = (uint8_t)(flow >> 8);
+	inner[3] = (uint8_t)flow;
+	put16(inner + 4, 4);		/* payload: the GRE header */
+	inner[6] = IPPROTO_GRE;
+	inner[7] = (uint8_t)hlim;
+	memcpy(inner + 8, &isrc, 16);
+	memcpy(inner + 24, &idst, 16);
+	put16(inner + 42, (uint16_t)pt);
+
+	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_GRE);
+	if (fd < 0)
+		die("socket");
+	if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+		   sizeof(dst)) != (ssize_t)sizeof(pkt))
+		die("sendto");
+	close(fd);
+	return 0;
+}
+
 static long long now_ns(void)
 {
 	struct timespec ts;
@@ -212,11 +279,31 @@ static void print_packet(const uint8_t *p, size_t n, int outgoing)
 	fflush(stdout);
 }
 
+/* Returns the packet's flow label. */
+static unsigned long print_packet6(const uint8_t *p, size_t n, int outgoing)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	unsigned long flow = (unsigned long)(p[1] & 0x0f) << 16 |
+			     (unsigned long)p[2] << 8 | p[3];
+
+	inet_ntop(AF_INET6, p + 8, src, sizeof(src));
+	inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
+	printf("dir=%s src=%s dst=%s hlim=%u plen=%u flow=%lu",
+	       outgoing ? "out" : "in", src, dst, p[7], p[4] << 8 | p[5], flow);
+	if (n >= 44)
+		printf(" gre_flags=0x%04x gre_proto=0x%04x",
+		       p[40] << 8 | p[41], p[42] << 8 | p[43]);
+	printf(" bytes=%zu\n", n);
+	fflush(stdout);
+	return flow;
+}
+
 static int cmd_capture(int argc, char **argv)
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
-	unsigned long until_id, timeout;
+	unsigned long until_id, timeout, id;
 	long long deadline, left;
+	int out;
 	uint8_t buf[2048];
 	struct pollfd pfd;
 	socklen_t alen;
@@ -260,13 +347,18 @@ static int cmd_capture(int argc, char **argv)
 			     &alen);
 		if (n < 0)
 			die("recvfrom");
-		if (sll.sll_protocol != htons(ETH_P_IP) || n < 20 ||
-		    buf[0] >> 4 != 4 || buf[9] != IPPROTO_GRE)
+		out = sll.sll_pkttype == PACKET_OUTGOING;
+		if (sll.sll_protocol == htons(ETH_P_IPV6) && n >= 40 &&
+		    buf[0] >> 4 == 6 && buf[6] == IPPROTO_GRE) {
+			id = print_packet6(buf, (size_t)n, out);
+		} else if (sll.sll_protocol == htons(ETH_P_IP) && n >= 20 &&
+			   buf[0] >> 4 == 4 && buf[9] == IPPROTO_GRE) {
+			print_packet(buf, (size_t)n, out);
+			id = (unsigned long)(buf[4] << 8 | buf[5]);
+		} else {
 			continue;
-		print_packet(buf, (size_t)n,
-			     sll.sll_pkttype == PACKET_OUTGOING);
-		if (sll.sll_pkttype == PACKET_OUTGOING &&
-		    (unsigned long)(buf[4] << 8 | buf[5]) == until_id)
+		}
+		if (out && id == until_id)
 			return 0;
 	}
 }
@@ -342,6 +434,8 @@ int main(int argc, char **argv)
 		bad_usage();
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc, argv);
+	if (!strcmp(argv[1], "probe6"))
+		return cmd_probe6(argc, argv);
 	if (!strcmp(argv[1], "capture"))
 		return cmd_capture(argc, argv);
 	if (!strcmp(argv[1], "blast"))
