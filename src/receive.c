@@ -12,12 +12,13 @@
  * tunnel with keepalive enabled, and ordinary traffic leaves it after one
  * protocol compare (or, for GRE, one 4-byte header read).
  *
- * The peer's probes come out of our tunnel as IPv4 packets from our own
+ * The peer's probes come out of our tunnel as packets from our own
  * address, which the stack drops as martians (REFERENCE §2). They are
- * caught at NF_INET_PRE_ROUTING of the tunnel's netns, before routing
- * calls them martians and before conntrack: after the raw table, so an
- * operator's raw rules still decide. Same costs: one protocol compare for
- * other traffic, one header read for GRE inside a tunnel.
+ * caught at NF_INET_PRE_ROUTING (IPv4, and IPv6 for ip6gre) of the
+ * tunnel's netns, before routing calls them martians and before
+ * conntrack: after the raw table, so an operator's raw rules still
+ * decide. Same costs: one protocol compare for other traffic, one header
+ * read for GRE inside a tunnel.
  */
 #include <linux/ip.h>
 #include <linux/netfilter.h>
