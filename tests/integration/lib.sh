@@ -211,3 +211,19 @@ out_lines() {
 	shift
 	[ "$("$@" | wc -l)" = "$n" ]
 }
+
+# wire NS ARGS...: gka-wire in namespace NS (probes, captures).
+wire() { local ns=$1; shift; in_ns "$ns" gka-wire "$@"; }
+
+# capture_start NS DEV UNTIL_ID: AF_PACKET capture (gka-wire) of the GRE
+# packets on DEV into $CAP, in the background ($CAP_PID), returned once it
+# listens. It ends at the outgoing packet whose IPv4 id or IPv6 flow label
+# is UNTIL_ID.
+CAP=/tmp/gka-capture
+capture_start() {
+	: > $CAP
+	in_ns "$1" gka-wire capture "$2" "$3" 20000 > $CAP &
+	CAP_PID=$!
+	wait_for 10000 cap_ready
+}
+cap_ready() { read -r KA < $CAP && [ "$KA" = ready ]; }

@@ -8,7 +8,6 @@
 # of tunnels without a single peer, go nowhere and are counted.
 . /tests/integration/lib.sh
 
-wire() { local ns=$1; shift; in_ns "$ns" gka-wire "$@"; }
 
 # strict NS DEV: the defaults a host keeps, spelled out.
 strict() {
@@ -20,16 +19,6 @@ strict() {
 		done"
 }
 
-# capture_start NS DEV UNTIL_ID: AF_PACKET capture in the background,
-# returned once it listens.
-CAP=/tmp/t50-capture
-capture_start() {
-	: > $CAP
-	in_ns "$1" gka-wire capture "$2" "$3" 20000 > $CAP &
-	CAP_PID=$!
-	wait_for 10000 cap_ready
-}
-cap_ready() { read -r KA < $CAP && [ "$KA" = ready ]; }
 # Lines for packets B sent out of b0 (the capture's first line is "ready").
 cap_out() { grep '^dir=out ' $CAP; }
 

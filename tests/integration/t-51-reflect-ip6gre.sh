@@ -10,17 +10,8 @@
 A6=2001:db8:1::1
 B6=2001:db8:2::2
 
-CAP=/tmp/t51-capture
-capture_start() {	# NS DEV UNTIL_FLOW
-	: > $CAP
-	in_ns "$1" gka-wire capture "$2" "$3" 20000 > $CAP &
-	CAP_PID=$!
-	wait_for 10000 cap_ready
-}
-cap_ready() { read -r KA < $CAP && [ "$KA" = ready ]; }
 # What B sent that could be a reflection: IPv6 carrying 4 bytes of GRE.
 cap_out() { grep '^dir=out .* plen=4 ' $CAP; }
-wire() { local ns=$1; shift; in_ns "$ns" gka-wire "$@"; }
 
 topology
 modprobe ip6_gre || fatal "modprobe ip6_gre"
