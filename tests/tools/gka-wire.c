@@ -43,11 +43,11 @@
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/types.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,22 +102,22 @@ static struct in_addr parse_address(const char *s)
 	return a;
 }
 
-static uint16_t ip_checksum(const void *data, size_t len)
+static __u16 ip_checksum(const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	uint32_t sum = 0;
+	const __u8 *p = data;
+	__u32 sum = 0;
 	size_t i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+		sum += (__u32)(p[i] << 8 | p[i + 1]);
 	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
+		sum += (__u32)(p[len - 1] << 8);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (__u16)~sum;
 }
 
-static void put16(uint8_t *p, uint16_t v)
+static void put16(__u8 *p, __u16 v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
@@ -128,7 +128,7 @@ static int cmd_probe(int argc, char **argv)
 	unsigned long ttl = 255, len = 24, id = 0, key = 0;
 	int with_key = 0, tap = 0, i, fd;
 	struct sockaddr_in dst = { .sin_family = AF_INET };
-	uint8_t pkt[256] = { 0 }, inner[128] = { 0 };
+	__u8 pkt[256] = { 0 }, inner[128] = { 0 };
 	struct in_addr isrc, idst;
 	size_t off = 0;
 
@@ -156,9 +156,9 @@ static int cmd_probe(int argc, char **argv)
 
 	/* The inner packet: IPv4 src dst proto 47 ttl, GRE flags 0 type 0. */
 	inner[0] = 0x45;
-	put16(inner + 2, (uint16_t)len);
-	put16(inner + 4, (uint16_t)id);
-	inner[8] = (uint8_t)ttl;
+	put16(inner + 2, (__u16)len);
+	put16(inner + 4, (__u16)id);
+	inner[8] = (__u8)ttl;
 	inner[9] = IPPROTO_GRE;
 	memcpy(inner + 12, &isrc, 4);
 	memcpy(inner + 16, &idst, 4);
@@ -211,8 +211,8 @@ static int cmd_probe6(int argc, char **argv)
 	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
 	unsigned long hlim = 255, flow = 0, pt = ETH_P_IPV6;
 	struct in6_addr isrc, idst;
-	uint8_t pkt[4 + 40 + 4] = { 0 };
-	uint8_t *inner = pkt + 4;
+	__u8 pkt[4 + 40 + 4] = { 0 };
+	__u8 *inner = pkt + 4;
 	int i, fd;
 
 	if (argc < 5)
@@ -233,15 +233,15 @@ static int cmd_probe6(int argc, char **argv)
 
 	put16(pkt + 2, ETH_P_IPV6);	/* the outer GRE header */
 	inner[0] = 0x60;		/* version 6, traffic class 0 */
-	inner[1] = (uint8_t)(flow >> 16 & 0x0f);
-	inner[2] = (uint8_t)(flow >> 8);
-	inner[3] = (uint8_t)flow;
+	inner[1] = (__u8)(flow >> 16 & 0x0f);
+	inner[2] = (__u8)(flow >> 8);
+	inner[3] = (__u8)flow;
 	put16(inner + 4, 4);		/* payload: the GRE header */
 	inner[6] = IPPROTO_GRE;
-	inner[7] = (uint8_t)hlim;
+	inner[7] = (__u8)hlim;
 	memcpy(inner + 8, &isrc, 16);
 	memcpy(inner + 24, &idst, 16);
-	put16(inner + 42, (uint16_t)pt);
+	put16(inner + 42, (__u16)pt);
 
 	fd = socket(AF_INET6, SOCK_RAW, IPPROTO_GRE);
 	if (fd < 0)
@@ -261,7 +261,7 @@ static long long now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void print_packet(const uint8_t *p, size_t n, int outgoing)
+static void print_packet(const __u8 *p, size_t n, int outgoing)
 {
 	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
 	size_t ihl = (size_t)(p[0] & 0x0f) * 4;
@@ -280,7 +280,7 @@ static void print_packet(const uint8_t *p, size_t n, int outgoing)
 }
 
 /* Returns the packet's flow label. */
-static unsigned long print_packet6(const uint8_t *p, size_t n, int outgoing)
+static unsigned long print_packet6(const __u8 *p, size_t n, int outgoing)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	unsigned long flow = (unsigned long)(p[1] & 0x0f) << 16 |
@@ -304,7 +304,7 @@ static int cmd_capture(int argc, char **argv)
 	unsigned long until_id, timeout, id;
 	long long deadline, left;
 	int out;
-	uint8_t buf[2048];
+	__u8 buf[2048];
 	struct pollfd pfd;
 	socklen_t alen;
 	ssize_t n;
@@ -373,7 +373,7 @@ static int cmd_blast(int argc, char **argv)
 	if (argc != 5)
 		bad_usage();
 	dst.sin_addr = parse_address(argv[2]);
-	dst.sin_port = htons((uint16_t)parse_number(argv[3], 65535));
+	dst.sin_port = htons((__u16)parse_number(argv[3], 65535));
 	count = parse_number(argv[4], 100000000);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	if (fd < 0)
@@ -400,7 +400,7 @@ static int cmd_sink(int argc, char **argv)
 
 	if (argc != 5)
 		bad_usage();
-	addr.sin_port = htons((uint16_t)parse_number(argv[2], 65535));
+	addr.sin_port = htons((__u16)parse_number(argv[2], 65535));
 	count = parse_number(argv[3], 100000000);
 	timeout = parse_number(argv[4], 600000);
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
