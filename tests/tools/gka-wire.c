@@ -19,15 +19,37 @@
  *	47, hop limit 255, flow label flow) carrying an empty GRE header with
  *	protocol type pt (default 0x86DD).
  *
+ *   gka-wire reply SRC DST [key N] [csum] [flags 0xNNNN] [count N] [every MS]
+ *                  [pad N]
+ *	Forge a keepalive reply as it arrives at the router that sent the
+ *	probe: an IPv4 packet SRC -> DST (any SRC: the IP header is ours,
+ *	IP_HDRINCL) with TTL 254, DF clear, protocol 47, carrying a GRE header
+ *	whose first 16 bits are flags (default 0, sent as given, reserved and
+ *	version bits included; key adds the K bit 0x2000, csum the C bit
+ *	0x8000) and protocol type 0, then the checksum (RFC 2784, over the GRE
+ *	header and what follows) and 2 reserved bytes if csum, the key if key,
+ *	then pad zero bytes. Sent count times (default 1), every MS
+ *	milliseconds apart (default 0).
+ *
  *   gka-wire capture DEV UNTIL_ID TIMEOUT_MS
- *	Print every IPv4 or IPv6 GRE packet sent or received on DEV
+ *	Print every IPv4 or IPv6 GRE or ESP packet sent or received on DEV
  *	(AF_PACKET), one line each, until an outgoing one with IPv4 id or
  *	IPv6 flow label UNTIL_ID has been seen (exit 0) or TIMEOUT_MS has
  *	passed (exit 1). Prints "ready" once listening.
- *	IPv4: dir=in|out src= dst= ttl= len= id= frag= csum=ok|bad
- *	      gre_flags= gre_proto= bytes=
- *	IPv6: dir=in|out src= dst= hlim= plen= flow= gre_flags= gre_proto=
- *	      bytes=
+ *	IPv4 GRE: dir=in|out src= dst= ttl= len= id= frag= csum=ok|bad
+ *	          gre_flags= gre_proto= bytes=
+ *	IPv6 GRE: dir=in|out src= dst= hlim= plen= flow= gre_flags= gre_proto=
+ *	          bytes=
+ *	IPv4 ESP: dir=in|out src= dst= ttl= len= id= esp_spi=0x%08x
+ *	IPv6 ESP: dir=in|out src= dst= hlim= plen= flow= esp_spi=0x%08x
+ *	(GRE or ESP right after the fixed IPv6 header only.)
+ *
+ *   gka-wire timestamps
+ *	Turn on the kernel's receive timestamps for every packet (a socket
+ *	with SO_TIMESTAMPNS: net_enable_timestamp()), so that received skbs
+ *	carry a CLOCK_REALTIME tstamp. Prints "ready" once they are on (seen
+ *	on a datagram to itself over 127.0.0.1 where that is up; at once
+ *	where it is not), then holds them on until killed.
  *
  *   gka-wire blast DST PORT COUNT
  *	Send COUNT 32-byte UDP datagrams to DST:PORT as fast as possible.
@@ -55,6 +77,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#define GRE_CSUM_BIT	0x8000
 #define GRE_KEY_BIT	0x2000
 #define ETH_P_TEB_GRE	0x6558
 
@@ -65,9 +88,12 @@ static void bad_usage(void)
 	fprintf(stderr,
 		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
 		"       %s probe6 OUTER_DST INNER_SRC INNER_DST [hlim N] [flow N] [pt N]\n"
+		"       %s reply SRC DST [key N] [csum] [flags 0xNNNN] [count N] [every MS] [pad N]\n"
 		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n"
+		"       %s timestamps\n"
 		"       %s blast DST PORT COUNT\n"
-		"       %s sink PORT COUNT TIMEOUT_MS\n", prog, prog, prog, prog, prog);
+		"       %s sink PORT COUNT TIMEOUT_MS\n",
+		prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -261,6 +287,120 @@ static long long now_ns(void)
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static void put32(__u8 *p, __u32 v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v & 0xffff);
+}
+
+static void add_ms(struct timespec *at, unsigned long ms)
+{
+	at->tv_sec += (time_t)(ms / 1000);
+	at->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (at->tv_nsec >= 1000000000L) {
+		at->tv_nsec -= 1000000000L;
+		at->tv_sec++;
+	}
+}
+
+/* Sleep until CLOCK_MONOTONIC reaches at. */
+static void sleep_until(const struct timespec *at)
+{
+	int err;
+
+	do {
+		err = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, at, NULL);
+	} while (err == EINTR);
+	if (err) {
+		errno = err;
+		die("clock_nanosleep");
+	}
+}
+
+/* The IPv4 header, the GRE header and its options, the padding. */
+#define REPLY_MAX	65535
+#define REPLY_HDRS	(20 + 4 + 4 + 4)
+
+static int cmd_reply(int argc, char **argv)
+{
+	unsigned long key = 0, flags = 0, count = 1, every = 0, pad = 0, n;
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	static __u8 pkt[REPLY_MAX];
+	int with_key = 0, csum = 0, i, fd;
+	struct in_addr src;
+	struct timespec at;
+	size_t len, off;
+	__u8 *gre;
+
+	if (argc < 4)
+		bad_usage();
+	src = parse_address(argv[2]);
+	dst.sin_addr = parse_address(argv[3]);
+	for (i = 4; i < argc; i++) {
+		if (!strcmp(argv[i], "csum")) {
+			csum = 1;
+		} else if (i + 1 < argc && !strcmp(argv[i], "key")) {
+			key = parse_number(argv[++i], 0xffffffffUL);
+			with_key = 1;
+		} else if (i + 1 < argc && !strcmp(argv[i], "flags")) {
+			flags = parse_number(argv[++i], 0xffff);
+		} else if (i + 1 < argc && !strcmp(argv[i], "count")) {
+			count = parse_number(argv[++i], 100000000);
+		} else if (i + 1 < argc && !strcmp(argv[i], "every")) {
+			every = parse_number(argv[++i], 3600000);
+		} else if (i + 1 < argc && !strcmp(argv[i], "pad")) {
+			pad = parse_number(argv[++i], REPLY_MAX - REPLY_HDRS);
+		} else {
+			bad_usage();
+		}
+	}
+	if (csum)
+		flags |= GRE_CSUM_BIT;
+	if (with_key)
+		flags |= GRE_KEY_BIT;
+
+	/* GRE: flags, protocol type 0, [checksum, reserved], [key], pad. */
+	gre = pkt + 20;
+	put16(gre, (__u16)flags);
+	off = 4;
+	if (csum)
+		off += 4;
+	if (with_key) {
+		put32(gre + off, (__u32)key);
+		off += 4;
+	}
+	off += pad;
+	if (csum)
+		put16(gre + 4, ip_checksum(gre, off));
+	len = 20 + off;
+
+	/* IPv4: no options, DF clear, TTL 254; id 0 lets the kernel pick. */
+	pkt[0] = 0x45;
+	put16(pkt + 2, (__u16)len);
+	pkt[8] = 254;
+	pkt[9] = IPPROTO_GRE;
+	memcpy(pkt + 12, &src, 4);
+	memcpy(pkt + 16, &dst.sin_addr, 4);
+	put16(pkt + 10, ip_checksum(pkt, 20));
+
+	/* IPPROTO_RAW implies IP_HDRINCL. */
+	fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0)
+		die("socket");
+	clock_gettime(CLOCK_MONOTONIC, &at);
+	for (n = 0; n < count; n++) {
+		if (n && every) {
+			add_ms(&at, every);
+			sleep_until(&at);
+		}
+		if (sendto(fd, pkt, len, 0, (struct sockaddr *)&dst,
+			   sizeof(dst)) != (ssize_t)len)
+			die("sendto");
+	}
+	close(fd);
+	return 0;
+}
+
 static void print_packet(const __u8 *p, size_t n, int outgoing)
 {
 	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
@@ -294,6 +434,46 @@ static unsigned long print_packet6(const __u8 *p, size_t n, int outgoing)
 		printf(" gre_flags=0x%04x gre_proto=0x%04x",
 		       p[40] << 8 | p[41], p[42] << 8 | p[43]);
 	printf(" bytes=%zu\n", n);
+	fflush(stdout);
+	return flow;
+}
+
+static __u32 get32(const __u8 *p)
+{
+	return (__u32)p[0] << 24 | (__u32)p[1] << 16 |
+	       (__u32)p[2] << 8 | p[3];
+}
+
+static void print_esp(const __u8 *p, size_t n, int outgoing)
+{
+	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+	size_t ihl = (size_t)(p[0] & 0x0f) * 4;
+
+	inet_ntop(AF_INET, p + 12, src, sizeof(src));
+	inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
+	printf("dir=%s src=%s dst=%s ttl=%u len=%u id=%u",
+	       outgoing ? "out" : "in", src, dst, p[8], p[2] << 8 | p[3],
+	       p[4] << 8 | p[5]);
+	if (n >= ihl + 4)
+		printf(" esp_spi=0x%08x", get32(p + ihl));
+	printf("\n");
+	fflush(stdout);
+}
+
+/* Returns the packet's flow label. */
+static unsigned long print_esp6(const __u8 *p, size_t n, int outgoing)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	unsigned long flow = (unsigned long)(p[1] & 0x0f) << 16 |
+			     (unsigned long)p[2] << 8 | p[3];
+
+	inet_ntop(AF_INET6, p + 8, src, sizeof(src));
+	inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
+	printf("dir=%s src=%s dst=%s hlim=%u plen=%u flow=%lu",
+	       outgoing ? "out" : "in", src, dst, p[7], p[4] << 8 | p[5], flow);
+	if (n >= 44)
+		printf(" esp_spi=0x%08x", get32(p + 40));
+	printf("\n");
 	fflush(stdout);
 	return flow;
 }
@@ -351,9 +531,16 @@ static int cmd_capture(int argc, char **argv)
 		if (sll.sll_protocol == htons(ETH_P_IPV6) && n >= 40 &&
 		    buf[0] >> 4 == 6 && buf[6] == IPPROTO_GRE) {
 			id = print_packet6(buf, (size_t)n, out);
+		} else if (sll.sll_protocol == htons(ETH_P_IPV6) && n >= 40 &&
+			   buf[0] >> 4 == 6 && buf[6] == IPPROTO_ESP) {
+			id = print_esp6(buf, (size_t)n, out);
 		} else if (sll.sll_protocol == htons(ETH_P_IP) && n >= 20 &&
 			   buf[0] >> 4 == 4 && buf[9] == IPPROTO_GRE) {
 			print_packet(buf, (size_t)n, out);
+			id = (unsigned long)(buf[4] << 8 | buf[5]);
+		} else if (sll.sll_protocol == htons(ETH_P_IP) && n >= 20 &&
+			   buf[0] >> 4 == 4 && buf[9] == IPPROTO_ESP) {
+			print_esp(buf, (size_t)n, out);
 			id = (unsigned long)(buf[4] << 8 | buf[5]);
 		} else {
 			continue;
@@ -361,6 +548,101 @@ static int cmd_capture(int argc, char **argv)
 		if (out && id == until_id)
 			return 0;
 	}
+}
+
+static long long timespec_ns(const struct timespec *ts)
+{
+	return (long long)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/*
+ * Whether a datagram to ourselves got its timestamp on the way in (inside
+ * sendto) rather than from recvmsg, which stamps what came unstamped:
+ * 1 yes, 0 no, -1 when it cannot tell (127.0.0.1 unreachable or down).
+ */
+static int stamped_on_receive(int fd, const struct sockaddr_in *self)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} control;
+	struct timespec sent, stamp;
+	struct cmsghdr *cmsg;
+	struct pollfd pfd;
+	struct msghdr msg;
+	struct iovec iov;
+	char data[8];
+
+	if (sendto(fd, "tstamp", 6, 0, (const struct sockaddr *)self,
+		   sizeof(*self)) != 6)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &sent);
+	memset(&msg, 0, sizeof(msg));
+	iov.iov_base = data;
+	iov.iov_len = sizeof(data);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 200) < 0)
+		die("poll");
+	if (!(pfd.revents & POLLIN))
+		return -1;	/* lost: 127.0.0.1 is down */
+	if (recvmsg(fd, &msg, 0) < 0)
+		die("recvmsg");
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET ||
+		    cmsg->cmsg_type != SCM_TIMESTAMPNS)
+			continue;
+		memcpy(&stamp, CMSG_DATA(cmsg), sizeof(stamp));
+		return timespec_ns(&stamp) <= timespec_ns(&sent);
+	}
+	return 0;
+}
+
+static int cmd_timestamps(int argc, char **argv)
+{
+	struct sockaddr_in self = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(self);
+	long long deadline;
+	struct timespec at;
+	int fd, on = 1;
+
+	(void)argv;
+	if (argc != 2)
+		bad_usage();
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	/* The first such socket turns the kernel's timestamps on. */
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)))
+		die("setsockopt SO_TIMESTAMPNS");
+
+	/*
+	 * With jump labels the switch is flipped from a work item: wait until
+	 * a datagram to ourselves comes stamped from the receive path.
+	 */
+	self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!bind(fd, (struct sockaddr *)&self, sizeof(self)) &&
+	    !getsockname(fd, (struct sockaddr *)&self, &alen)) {
+		deadline = now_ns() + 10000000000LL;
+		clock_gettime(CLOCK_MONOTONIC, &at);
+		while (!stamped_on_receive(fd, &self)) {
+			if (now_ns() > deadline) {
+				fprintf(stderr, "%s: receive timestamps not on after 10 s\n",
+					prog);
+				return 3;
+			}
+			add_ms(&at, 1);
+			sleep_until(&at);
+		}
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (;;)
+		pause();
 }
 
 static int cmd_blast(int argc, char **argv)
@@ -436,8 +718,12 @@ int main(int argc, char **argv)
 		return cmd_probe(argc, argv);
 	if (!strcmp(argv[1], "probe6"))
 		return cmd_probe6(argc, argv);
+	if (!strcmp(argv[1], "reply"))
+		return cmd_reply(argc, argv);
 	if (!strcmp(argv[1], "capture"))
 		return cmd_capture(argc, argv);
+	if (!strcmp(argv[1], "timestamps"))
+		return cmd_timestamps(argc, argv);
 	if (!strcmp(argv[1], "blast"))
 		return cmd_blast(argc, argv);
 	if (!strcmp(argv[1], "sink"))
