@@ -20,7 +20,7 @@
  *	protocol type pt (default 0x86DD).
  *
  *   gka-wire reply SRC DST [key N] [csum] [flags 0xNNNN] [count N] [every MS]
- *                  [pad N]
+ *                  [pad N] [id N]
  *	Forge a keepalive reply as it arrives at the router that sent the
  *	probe: an IPv4 packet SRC -> DST (any SRC: the IP header is ours,
  *	IP_HDRINCL) with TTL 254, DF clear, protocol 47, carrying a GRE header
@@ -29,7 +29,8 @@
  *	0x8000) and protocol type 0, then the checksum (RFC 2784, over the GRE
  *	header and what follows) and 2 reserved bytes if csum, the key if key,
  *	then pad zero bytes. Sent count times (default 1), every MS
- *	milliseconds apart (default 0).
+ *	milliseconds apart (default 0), with IPv4 id N (default 0: the kernel
+ *	picks one for each).
  *
  *   gka-wire capture DEV UNTIL_ID TIMEOUT_MS
  *	Print every IPv4 or IPv6 GRE or ESP packet sent or received on DEV
@@ -88,7 +89,7 @@ static void bad_usage(void)
 	fprintf(stderr,
 		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
 		"       %s probe6 OUTER_DST INNER_SRC INNER_DST [hlim N] [flow N] [pt N]\n"
-		"       %s reply SRC DST [key N] [csum] [flags 0xNNNN] [count N] [every MS] [pad N]\n"
+		"       %s reply SRC DST [key N] [csum] [flags 0xNNNN] [count N] [every MS] [pad N] [id N]\n"
 		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n"
 		"       %s timestamps\n"
 		"       %s blast DST PORT COUNT\n"
@@ -323,13 +324,14 @@ static void sleep_until(const struct timespec *at)
 
 static int cmd_reply(int argc, char **argv)
 {
-	unsigned long key = 0, flags = 0, count = 1, every = 0, pad = 0, n;
+	unsigned long key = 0, flags = 0, count = 1, every = 0, pad = 0, id = 0;
 	struct sockaddr_in dst = { .sin_family = AF_INET };
 	static __u8 pkt[REPLY_MAX];
 	int with_key = 0, csum = 0, i, fd;
 	struct in_addr src;
 	struct timespec at;
 	size_t len, off;
+	unsigned long n;
 	__u8 *gre;
 
 	if (argc < 4)
@@ -350,6 +352,8 @@ static int cmd_reply(int argc, char **argv)
 			every = parse_number(argv[++i], 3600000);
 		} else if (i + 1 < argc && !strcmp(argv[i], "pad")) {
 			pad = parse_number(argv[++i], REPLY_MAX - REPLY_HDRS);
+		} else if (i + 1 < argc && !strcmp(argv[i], "id")) {
+			id = parse_number(argv[++i], 0xffff);
 		} else {
 			bad_usage();
 		}
@@ -377,6 +381,7 @@ static int cmd_reply(int argc, char **argv)
 	/* IPv4: no options, DF clear, TTL 254; id 0 lets the kernel pick. */
 	pkt[0] = 0x45;
 	put16(pkt + 2, (__u16)len);
+	put16(pkt + 4, (__u16)id);
 	pkt[8] = 254;
 	pkt[9] = IPPROTO_GRE;
 	memcpy(pkt + 12, &src, 4);
