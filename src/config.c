@@ -75,6 +75,22 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 	m->with_key = gka_tunnel_flag(p->i_flags, GKA_TUNNEL_KEY);
 	m->key = m->with_key ? p->i_key : 0;
 	m->with_csum = gka_tunnel_flag(p->i_flags, GKA_TUNNEL_CSUM);
+	m->link = p->link;
+	return 0;
+}
+
+int gka_check_privilege(const struct gka_privilege *need, bool admin_underlay,
+			bool admin_init, const char **why)
+{
+	if (need->underlay && !admin_underlay) {
+		*why = "needs CAP_NET_ADMIN in the tunnel's underlay network namespace";
+		return -EPERM;
+	}
+	if (need->interval_ms && need->interval_ms < GKA_UNPRIVILEGED_INTERVAL_MS_MIN &&
+	    !admin_init) {
+		*why = "intervals below 1 s need CAP_NET_ADMIN in the initial user namespace";
+		return -EPERM;
+	}
 	return 0;
 }
 

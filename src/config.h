@@ -19,6 +19,26 @@ struct in6_addr;
 int gka_check_interval(u32 interval_ms, const char **why);
 int gka_check_retries(u32 retries, const char **why);
 
+/*
+ * Who may make the module work for a tunnel. Probes leave, hooks sit and
+ * reflections are sent in the tunnel's underlay network namespace, which
+ * may belong to someone else than the tunnel's own (a tunnel moved into a
+ * container): that takes CAP_NET_ADMIN over the underlay, as changing the
+ * tunnel itself does. Every sub-second interval is a softirq timer that
+ * fires more than once a second; an unprivileged user namespace could
+ * create them by the thousand, so they are for the host's administrator.
+ */
+#define GKA_UNPRIVILEGED_INTERVAL_MS_MIN	1000U
+
+struct gka_privilege {
+	bool underlay;		/* the change makes us send or hook there */
+	u32 interval_ms;	/* the interval that will run, 0 for none */
+};
+
+/* Returns 0, or -EPERM with *@why naming what is missing. */
+int gka_check_privilege(const struct gka_privilege *need, bool admin_underlay,
+			bool admin_init, const char **why);
+
 /* The facts about a tunnel device that decide whether keepalive applies. */
 struct gka_tunnel_facts {
 	const char *kind;	/* rtnl_link_ops kind, NULL if none */

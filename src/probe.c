@@ -23,7 +23,7 @@ bool gka_match_equal(const struct gka_match *a, const struct gka_match *b)
 {
 	return a->local == b->local && a->remote == b->remote &&
 	       a->with_key == b->with_key && a->key == b->key &&
-	       a->with_csum == b->with_csum;
+	       a->with_csum == b->with_csum && a->link == b->link;
 }
 
 size_t gka_probe_len(const struct gka_match *m)
@@ -88,10 +88,12 @@ enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
 
 	flags = get_unaligned_be16(p);
 	/*
-	 * We never send sequence numbers or source routes, and version 1 is
-	 * PPTP's enhanced GRE: none of these can be a reflected probe.
+	 * Our probes carry a checksum and a key at most. Sequence numbers,
+	 * source routes, the reserved bits or a version (1 is PPTP's
+	 * enhanced GRE) make it someone else's packet.
 	 */
-	if (flags & (GKA_GRE_ROUTING | GKA_GRE_SEQ | GKA_GRE_VERSION))
+	if (flags & (GKA_GRE_ROUTING | GKA_GRE_SEQ | GKA_GRE_RESERVED0 |
+		     GKA_GRE_VERSION))
 		return GKA_REPLY_MALFORMED;
 
 	reply->with_csum = flags & GKA_GRE_CSUM;
@@ -122,10 +124,23 @@ enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
 	if (reply->with_key != m->with_key ||
 	    (m->with_key && reply->key != m->key))
 		return GKA_REPLY_MISMATCH;
-	/* Our receive side drops packets without a checksum it demands. */
-	if (m->with_csum && !reply->with_csum)
+	if (reply->with_csum != m->with_csum)
 		return GKA_REPLY_MISMATCH;
 	return GKA_REPLY_OK;
+}
+
+/*
+ * ip_tunnel_lookup()'s order: both addresses and the input device, then
+ * "local any" with the input device, then both addresses on any device,
+ * then "local any" on any device.
+ */
+unsigned int gka_reply_rank(const struct gka_match *m, int iif)
+{
+	bool link = m->link == iif;
+
+	if (m->local)
+		return link ? 4 : 2;
+	return link ? 3 : 1;
 }
 
 const char *gka_reflect_verdict_name(enum gka_reflect_verdict v)
@@ -133,13 +148,13 @@ const char *gka_reflect_verdict_name(enum gka_reflect_verdict v)
 	static const char *const names[] = {
 		[GKA_REFLECT_PASS] = "not a keepalive",
 		[GKA_REFLECT_OK] = "reflected",
-		[GKA_REFUSE_TRUNCATED] = "truncated",
-		[GKA_REFUSE_MALFORMED] = "malformed",
-		[GKA_REFUSE_NO_PEER] = "tunnel has no single peer",
-		[GKA_REFUSE_WRONG_DST] = "inner destination is not the tunnel's remote",
-		[GKA_REFUSE_WRONG_SRC] = "inner source is not the tunnel's local address",
-		[GKA_REFUSE_TTL] = "TTL expired",
-		[GKA_REFUSE_NO_ROUTE] = "no unicast route back to the peer",
+		[GKA_PASS_TRUNCATED] = "truncated",
+		[GKA_PASS_MALFORMED] = "malformed",
+		[GKA_PASS_NO_PEER] = "tunnel has no single peer",
+		[GKA_PASS_WRONG_DST] = "inner destination is not the tunnel's remote",
+		[GKA_PASS_WRONG_SRC] = "inner source is not the tunnel's local address",
+		[GKA_PASS_TTL] = "TTL expired",
+		[GKA_PASS_NO_ROUTE] = "no unicast route back to the peer",
 	};
 
 	return (unsigned int)v < ARRAY_SIZE(names) ? names[v] : "unknown";
@@ -182,7 +197,7 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	/* Too short to say what it carries: a cut-off probe, or garbage. */
 	gre_len = tot - ihl;
 	if (gre_len < GKA_GRE_BASE_LEN || len < ihl + GKA_GRE_BASE_LEN)
-		return GKA_REFUSE_TRUNCATED;
+		return GKA_PASS_TRUNCATED;
 	gre = (const u8 *)pkt + ihl;
 	if (get_unaligned_be16(gre + 2) != 0)
 		return GKA_REFLECT_PASS;
@@ -191,7 +206,7 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	flags = get_unaligned_be16(gre);
 	hlen = gka_gre_hlen(flags);
 	if (gre_len < hlen)
-		return GKA_REFUSE_TRUNCATED;
+		return GKA_PASS_TRUNCATED;
 	/*
 	 * Version 1 is PPTP's, a source route is no keepalive, a fragment
 	 * or a payload means someone built something else; the header
@@ -201,17 +216,17 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	if (flags & (GKA_GRE_ROUTING | GKA_GRE_VERSION) ||
 	    frag & IP_MF || gre_len > GKA_REPLY_MAX_LEN ||
 	    ip_fast_csum(iph, iph->ihl))
-		return GKA_REFUSE_MALFORMED;
+		return GKA_PASS_MALFORMED;
 
 	if (!ends->remote)
-		return GKA_REFUSE_NO_PEER;
+		return GKA_PASS_NO_PEER;
 	if (iph->daddr != ends->remote)
-		return GKA_REFUSE_WRONG_DST;
+		return GKA_PASS_WRONG_DST;
 	/* "local any": the route lookup insists that it is one of ours. */
 	if (ends->local ? iph->saddr != ends->local : gka_bad_source(iph->saddr))
-		return GKA_REFUSE_WRONG_SRC;
+		return GKA_PASS_WRONG_SRC;
 	if (iph->ttl <= 1)
-		return GKA_REFUSE_TTL;
+		return GKA_PASS_TTL;
 	return GKA_REFLECT_OK;
 }
 
@@ -241,7 +256,7 @@ enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
 		return GKA_REFLECT_PASS;	/* not IPv6 the stack accepts */
 	gre_len = tot - sizeof(*ip6);
 	if (gre_len < GKA_GRE_BASE_LEN || len < sizeof(*ip6) + GKA_GRE_BASE_LEN)
-		return GKA_REFUSE_TRUNCATED;
+		return GKA_PASS_TRUNCATED;
 	gre = (const u8 *)pkt + sizeof(*ip6);
 	flags = get_unaligned_be16(gre);
 	proto = get_unaligned_be16(gre + 2);
@@ -252,18 +267,18 @@ enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
 
 	/* From here on the packet claims to be a keepalive. */
 	if (gre_len < hlen)
-		return GKA_REFUSE_TRUNCATED;
+		return GKA_PASS_TRUNCATED;
 	if (flags & (GKA_GRE_ROUTING | GKA_GRE_VERSION) ||
 	    gre_len > GKA_REPLY_MAX_LEN)
-		return GKA_REFUSE_MALFORMED;
+		return GKA_PASS_MALFORMED;
 	if (ipv6_addr_any(&ends->remote6))
-		return GKA_REFUSE_NO_PEER;
+		return GKA_PASS_NO_PEER;
 	if (!ipv6_addr_equal(&ip6->daddr, &ends->remote6))
-		return GKA_REFUSE_WRONG_DST;
+		return GKA_PASS_WRONG_DST;
 	if (ipv6_addr_any(&ends->local6) ? gka_bad_source6(&ip6->saddr) :
 	    !ipv6_addr_equal(&ip6->saddr, &ends->local6))
-		return GKA_REFUSE_WRONG_SRC;
+		return GKA_PASS_WRONG_SRC;
 	if (ip6->hop_limit <= 1)
-		return GKA_REFUSE_TTL;
+		return GKA_PASS_TTL;
 	return GKA_REFLECT_OK;
 }

@@ -41,6 +41,7 @@ struct gka_match {
 	__be32 key;		/* input key, valid when with_key */
 	bool with_key;
 	bool with_csum;
+	int link;		/* underlay device ifindex, 0 for any */
 };
 
 /* Field by field: the struct has padding, so memcmp() would not do. */
@@ -61,7 +62,7 @@ enum gka_reply_verdict {
 	GKA_REPLY_OK,		/* a well-formed keepalive reply */
 	GKA_REPLY_OTHER,	/* not protocol type 0: ordinary traffic */
 	GKA_REPLY_TRUNCATED,	/* shorter than its own header says */
-	GKA_REPLY_MALFORMED,	/* bad version, routing or sequence bits */
+	GKA_REPLY_MALFORMED,	/* version, routing, sequence or reserved bits */
 	GKA_REPLY_BAD_CSUM,	/* C bit set and the checksum is wrong */
 	GKA_REPLY_MISMATCH,	/* well formed, but not for this tunnel */
 };
@@ -82,11 +83,21 @@ enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
 
 /*
  * Is a parsed reply, received with outer addresses @saddr -> @daddr, the
- * reply to a probe of the tunnel described by @m?
+ * reply to a probe of the tunnel described by @m? It must carry exactly
+ * the GRE options the probe did.
  */
 enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
 				       const struct gka_reply *reply,
 				       __be32 saddr, __be32 daddr);
+
+/*
+ * Several tunnels can send the very same probe: same addresses and key,
+ * different underlay devices, or one with "local any". ip_gre hands a
+ * packet to the tunnel that matches it best, and so do we: the higher the
+ * rank of a matching tunnel for a reply that came in on device @iif, the
+ * better (0: no match at all).
+ */
+unsigned int gka_reply_rank(const struct gka_match *m, int iif);
 
 /*
  * The peer's probes, as our tunnel decapsulates them: an IPv4 packet from
@@ -115,14 +126,17 @@ struct gka_ends {
 enum gka_reflect_verdict {
 	GKA_REFLECT_PASS,	/* not a keepalive: none of our business */
 	GKA_REFLECT_OK,		/* a probe for this tunnel: send it back */
-	/* It says it is a keepalive, but goes no further than here: */
-	GKA_REFUSE_TRUNCATED,	/* shorter than its GRE header */
-	GKA_REFUSE_MALFORMED,	/* bad checksum or GRE bits, fragment, payload */
-	GKA_REFUSE_NO_PEER,	/* tunnel has no single peer (NBMA, gretap) */
-	GKA_REFUSE_WRONG_DST,	/* would go somewhere other than the peer */
-	GKA_REFUSE_WRONG_SRC,	/* not from the tunnel's local address */
-	GKA_REFUSE_TTL,		/* a router would let it expire here */
-	GKA_REFUSE_NO_ROUTE,	/* the underlay has no unicast route back */
+	/*
+	 * It says it is a keepalive, but not one we may answer for this
+	 * tunnel: it goes on through the stack, as without the module.
+	 */
+	GKA_PASS_TRUNCATED,	/* shorter than its GRE header */
+	GKA_PASS_MALFORMED,	/* bad checksum or GRE bits, fragment, payload */
+	GKA_PASS_NO_PEER,	/* tunnel has no single peer (NBMA, gretap) */
+	GKA_PASS_WRONG_DST,	/* would go somewhere other than the peer */
+	GKA_PASS_WRONG_SRC,	/* not from the tunnel's local address */
+	GKA_PASS_TTL,		/* a router would let it expire here */
+	GKA_PASS_NO_ROUTE,	/* the underlay has no unicast route back */
 };
 
 const char *gka_reflect_verdict_name(enum gka_reflect_verdict v);

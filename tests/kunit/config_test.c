@@ -167,7 +167,47 @@ static void config_reflect_ends(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e.remote, 0);
 }
 
+static void config_privilege(struct kunit *test)
+{
+	const struct gka_privilege none = {};
+	const struct gka_privilege underlay = { .underlay = true };
+	const struct gka_privilege fast = { .interval_ms = 999 };
+	const struct gka_privilege one_s = { .underlay = true,
+					     .interval_ms = 1000 };
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, gka_check_privilege(&none, false, false, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_privilege(&underlay, false, true, &why),
+			-EPERM);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "needs CAP_NET_ADMIN in the tunnel's underlay network namespace");
+	KUNIT_EXPECT_EQ(test, gka_check_privilege(&underlay, true, false, &why),
+			0);
+	KUNIT_EXPECT_EQ(test, gka_check_privilege(&fast, true, false, &why),
+			-EPERM);
+	KUNIT_EXPECT_STREQ(test, why,
+			   "intervals below 1 s need CAP_NET_ADMIN in the initial user namespace");
+	KUNIT_EXPECT_EQ(test, gka_check_privilege(&fast, false, true, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_privilege(&one_s, true, false, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_privilege(&one_s, false, true, &why),
+			-EPERM);
+}
+
+static void config_link_in_match(struct kunit *test)
+{
+	struct gka_ip_tunnel_parm p = p2p_parms();
+	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
+	struct gka_match m;
+	const char *why = NULL;
+
+	p.link = 7;
+	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
+	KUNIT_EXPECT_EQ(test, m.link, 7);
+}
+
 static struct kunit_case config_cases[] = {
+	KUNIT_CASE(config_privilege),
+	KUNIT_CASE(config_link_in_match),
 	KUNIT_CASE(config_interval_range),
 	KUNIT_CASE(config_retries_range),
 	KUNIT_CASE(config_tunnel_p2p),

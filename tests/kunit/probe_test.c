@@ -142,6 +142,14 @@ static const struct parse_case parse_cases[] = {
 	{ "routing", { 0x40, 0x00, 0x00, 0x00, 0, 0, 0, 0 }, 8,
 	  GKA_REPLY_MALFORMED },
 	{ "version 1", { 0x00, 0x01, 0x00, 0x00 }, 4, GKA_REPLY_MALFORMED },
+	{ "version 7", { 0x00, 0x07, 0x00, 0x00 }, 4, GKA_REPLY_MALFORMED },
+	{ "strict source route", { 0x08, 0x00, 0x00, 0x00 }, 4,
+	  GKA_REPLY_MALFORMED },
+	{ "recursion control", { 0x01, 0x00, 0x00, 0x00 }, 4,
+	  GKA_REPLY_MALFORMED },
+	{ "reserved bit", { 0x00, 0x08, 0x00, 0x00 }, 4, GKA_REPLY_MALFORMED },
+	{ "key and reserved bit", { 0x20, 0x80, 0x00, 0x00, 0, 0, 0, 7 }, 8,
+	  GKA_REPLY_MALFORMED },
 	{ "bad checksum", { 0x80, 0x00, 0x00, 0x00, 0x7f, 0xfe, 0, 0 }, 8,
 	  GKA_REPLY_BAD_CSUM },
 	{ "padded", { 0x00, 0x00, 0x00, 0x00, 0, 0, 0, 0, 0, 0, 0, 0 }, 12,
@@ -170,6 +178,7 @@ static void reply_match_rejects_others(struct kunit *test)
 	struct gka_match any = { 0, A_REMOTE };
 	struct gka_reply none = {}, key7 = { htonl(7), true, false };
 	struct gka_reply key8 = { htonl(8), true, false };
+	struct gka_reply with_csum = { 0, false, true };
 
 	KUNIT_EXPECT_EQ(test, gka_reply_match(&plain, &none, A_REMOTE, A_LOCAL),
 			GKA_REPLY_OK);
@@ -191,6 +200,34 @@ static void reply_match_rejects_others(struct kunit *test)
 			GKA_REPLY_MISMATCH);
 	KUNIT_EXPECT_EQ(test, gka_reply_match(&csum, &none, A_REMOTE, A_LOCAL),
 			GKA_REPLY_MISMATCH);
+	/* Our probe had no checksum: a reply with one is someone else's. */
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&plain, &with_csum, A_REMOTE,
+					      A_LOCAL), GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&csum, &with_csum, A_REMOTE,
+					      A_LOCAL), GKA_REPLY_OK);
+}
+
+/* ip_tunnel_lookup()'s preferences, for tunnels that send the same probe. */
+static void reply_rank_prefers_as_ip_gre(struct kunit *test)
+{
+	struct gka_match exact = { A_LOCAL, A_REMOTE };
+	struct gka_match any = { 0, A_REMOTE };
+	struct gka_match exact_on_3 = exact, any_on_3 = any;
+	unsigned int r_exact, r_any, r_exact3, r_any3;
+
+	exact_on_3.link = 3;
+	any_on_3.link = 3;
+	r_exact = gka_reply_rank(&exact, 3);
+	r_any = gka_reply_rank(&any, 3);
+	r_exact3 = gka_reply_rank(&exact_on_3, 3);
+	r_any3 = gka_reply_rank(&any_on_3, 3);
+	KUNIT_EXPECT_GT(test, r_any, 0U);
+	KUNIT_EXPECT_GT(test, r_exact, r_any);
+	KUNIT_EXPECT_GT(test, r_any3, r_exact);
+	KUNIT_EXPECT_GT(test, r_exact3, r_any3);
+	/* Bound to another device: as good as unbound, no better. */
+	KUNIT_EXPECT_EQ(test, gka_reply_rank(&exact_on_3, 4), r_exact);
+	KUNIT_EXPECT_EQ(test, gka_reply_rank(&any_on_3, 4), r_any);
 }
 
 static void match_equal_fields(struct kunit *test)
@@ -205,6 +242,7 @@ static void match_equal_fields(struct kunit *test)
 	b.key = a.key;
 	b.with_key = a.with_key;
 	b.with_csum = a.with_csum;
+	b.link = a.link;
 	KUNIT_EXPECT_TRUE(test, gka_match_equal(&a, &b));
 	b.key = htonl(8);
 	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
@@ -213,6 +251,12 @@ static void match_equal_fields(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
 	b.with_csum = true;
 	b.remote = A_OTHER;
+	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
+	b.remote = a.remote;
+	b.link = a.link;
+	KUNIT_EXPECT_TRUE(test, gka_match_equal(&a, &b));
+	/* Another underlay device: replies arrive elsewhere. */
+	b.link = 5;
 	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
 }
 
@@ -278,35 +322,35 @@ static const struct classify_case classify_cases[] = {
 	  false, GKA_REFLECT_PASS },
 	/* Claims to be a keepalive, goes nowhere. */
 	{ "third-party destination", &plain_raw, ends_p2p,
-	  { { 19, 0x02 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_DST },
+	  { { 19, 0x02 }, NO_EDIT }, 0, false, GKA_PASS_WRONG_DST },
 	{ "other destination", &plain_raw, ends_p2p,
-	  { { 16, 0xc6 }, { 17, 0x33 } }, 0, false, GKA_REFUSE_WRONG_DST },
+	  { { 16, 0xc6 }, { 17, 0x33 } }, 0, false, GKA_PASS_WRONG_DST },
 	{ "source not ours", &plain_raw, ends_p2p, { { 15, 0x03 }, NO_EDIT }, 0,
-	  false, GKA_REFUSE_WRONG_SRC },
+	  false, GKA_PASS_WRONG_SRC },
 	{ "local any, loopback source", &plain_raw, { 0, A_LOCAL },
-	  { { 12, 127 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_SRC },
+	  { { 12, 127 }, NO_EDIT }, 0, false, GKA_PASS_WRONG_SRC },
 	{ "local any, multicast source", &plain_raw, { 0, A_LOCAL },
-	  { { 12, 0xe0 }, NO_EDIT }, 0, false, GKA_REFUSE_WRONG_SRC },
+	  { { 12, 0xe0 }, NO_EDIT }, 0, false, GKA_PASS_WRONG_SRC },
 	{ "nbma or gretap", &plain_raw, { A_REMOTE, 0 }, { NO_EDIT, NO_EDIT }, 0,
-	  false, GKA_REFUSE_NO_PEER },
+	  false, GKA_PASS_NO_PEER },
 	{ "ttl 1", &plain_raw, ends_p2p, { { 8, 1 }, NO_EDIT }, 0, false,
-	  GKA_REFUSE_TTL },
+	  GKA_PASS_TTL },
 	{ "ttl 0", &plain_raw, ends_p2p, { { 8, 0 }, NO_EDIT }, 0, false,
-	  GKA_REFUSE_TTL },
+	  GKA_PASS_TTL },
 	{ "2 bytes of gre", &plain_raw, ends_p2p, { { 3, 22 }, NO_EDIT }, 22, false,
-	  GKA_REFUSE_TRUNCATED },
+	  GKA_PASS_TRUNCATED },
 	{ "key flag, no key", &plain_raw, ends_p2p, { { 20, 0x20 }, NO_EDIT }, 0,
-	  false, GKA_REFUSE_TRUNCATED },
+	  false, GKA_PASS_TRUNCATED },
 	{ "bad ipv4 checksum", &plain_raw, ends_p2p, { { 10, 0x00 }, NO_EDIT }, 0,
-	  true, GKA_REFUSE_MALFORMED },
+	  true, GKA_PASS_MALFORMED },
 	{ "first fragment", &plain_raw, ends_p2p, { { 6, 0x20 }, NO_EDIT }, 0,
-	  false, GKA_REFUSE_MALFORMED },
+	  false, GKA_PASS_MALFORMED },
 	{ "gre version 1", &plain_raw, ends_p2p, { { 21, 0x01 }, NO_EDIT }, 0,
-	  false, GKA_REFUSE_MALFORMED },
+	  false, GKA_PASS_MALFORMED },
 	{ "gre routing", &key_raw, ends_p2p,
-	  { { 20, 0x40 }, NO_EDIT }, 0, false, GKA_REFUSE_MALFORMED },
+	  { { 20, 0x40 }, NO_EDIT }, 0, false, GKA_PASS_MALFORMED },
 	{ "payload", &plain_raw, ends_p2p, { { 3, 24 + 61 }, NO_EDIT }, 24 + 61,
-	  false, GKA_REFUSE_MALFORMED },
+	  false, GKA_PASS_MALFORMED },
 };
 
 static void classify_case_desc(const struct classify_case *c, char *desc)
@@ -361,7 +405,7 @@ static void reflect_classify_options(struct kunit *test)
 	/* Only the first bytes handed over, as the hook does for long ones. */
 	KUNIT_EXPECT_EQ(test, gka_reflect_classify(pkt, 23, sizeof(pkt),
 						   &ends_p2p),
-			GKA_REFUSE_TRUNCATED);
+			GKA_PASS_TRUNCATED);
 }
 
 /* Our own probes, as the peer's module sees them: every one reflected. */
@@ -416,18 +460,18 @@ static const struct classify6_case classify6_cases[] = {
 	{ "udp", 0, 0, { 6, 17 }, 0, 0, GKA_REFLECT_PASS },
 	{ "longer than packet", 0, PT_V6, NO_EDIT, 0, 43, GKA_REFLECT_PASS },
 	{ "third-party destination", 0, PT_V6, { OFF6_DST_LAST, 9 }, 0, 0,
-	  GKA_REFUSE_WRONG_DST },
+	  GKA_PASS_WRONG_DST },
 	{ "source not ours", 0, PT_V6, { OFF6_SRC_LAST, 9 }, 0, 0,
-	  GKA_REFUSE_WRONG_SRC },
+	  GKA_PASS_WRONG_SRC },
 	{ "local any, multicast source", 1, PT_V6, { 8, 0xff }, 0, 0,
-	  GKA_REFUSE_WRONG_SRC },
-	{ "no peer", 2, PT_V6, NO_EDIT, 0, 0, GKA_REFUSE_NO_PEER },
-	{ "hop limit 1", 0, PT_V6, { OFF6_HLIM, 1 }, 0, 0, GKA_REFUSE_TTL },
+	  GKA_PASS_WRONG_SRC },
+	{ "no peer", 2, PT_V6, NO_EDIT, 0, 0, GKA_PASS_NO_PEER },
+	{ "hop limit 1", 0, PT_V6, { OFF6_HLIM, 1 }, 0, 0, GKA_PASS_TTL },
 	{ "key flag, no key", 0, 0, { OFF6_GRE, 0x20 }, 0, 0,
-	  GKA_REFUSE_TRUNCATED },
+	  GKA_PASS_TRUNCATED },
 	{ "gre version 1", 0, 0, { OFF6_GRE + 1, 1 }, 0, 0,
-	  GKA_REFUSE_MALFORMED },
-	{ "type 0 with payload", 0, 0, NO_EDIT, 61, 0, GKA_REFUSE_MALFORMED },
+	  GKA_PASS_MALFORMED },
+	{ "type 0 with payload", 0, 0, NO_EDIT, 61, 0, GKA_PASS_MALFORMED },
 };
 
 static void classify6_case_desc(const struct classify6_case *c, char *desc)
@@ -473,12 +517,12 @@ static void reflect_classify_families(struct kunit *test)
 						   sizeof(probe_plain),
 						   sizeof(probe_plain),
 						   &v6_only),
-			GKA_REFUSE_NO_PEER);
+			GKA_PASS_NO_PEER);
 	KUNIT_EXPECT_EQ(test, gka_reflect_classify6(probe6_mikrotik,
 						    sizeof(probe6_mikrotik),
 						    sizeof(probe6_mikrotik),
 						    &v4_only),
-			GKA_REFUSE_NO_PEER);
+			GKA_PASS_NO_PEER);
 }
 
 static struct kunit_case probe_cases[] = {
@@ -487,6 +531,7 @@ static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(reply_roundtrip, build_gen_params),
 	KUNIT_CASE_PARAM(reply_parse_verdicts, parse_gen_params),
 	KUNIT_CASE(reply_match_rejects_others),
+	KUNIT_CASE(reply_rank_prefers_as_ip_gre),
 	KUNIT_CASE(match_equal_fields),
 	KUNIT_CASE_PARAM(reflect_classify_verdicts, classify_gen_params),
 	KUNIT_CASE(reflect_classify_options),
