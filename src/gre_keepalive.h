@@ -11,17 +11,18 @@
 #ifndef _GRE_KEEPALIVE_H
 #define _GRE_KEEPALIVE_H
 
+#include <linux/bits.h>
 #include <linux/hrtimer.h>
+#include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/workqueue.h>
 #include <linux/gre_keepalive.h>
 
 #include "probe.h"
 #include "state.h"
 
-struct netlink_ext_ack;
+struct user_namespace;
 
 struct gka_tunnel {
 	struct hlist_node dev_node;	/* gka_by_dev */
@@ -35,18 +36,22 @@ struct gka_tunnel {
 	struct net *reflect_net;
 
 	/* Under RTNL. */
-	bool enabled;			/* configured on by the operator */
 	bool usable;			/* the tunnel's parameters allow it */
-	bool hooked;			/* holds a receive hook in underlay */
+	bool hooked;			/* in gka_by_peer, holds a receive hook */
+	bool peer_unhashed;		/* peer_gp is set */
+	unsigned long peer_gp;		/* RCU state when last unhashed */
 	bool sysfs_added;
+	struct list_head reread_node;	/* on the re-read list */
+	/* Also read without RTNL, with READ_ONCE(). */
 	const char *unusable_why;
 
 	spinlock_t lock;		/* protects everything below */
+	bool enabled;			/* configured on; written under RTNL too */
 	bool active;			/* enabled, usable and admin up */
 	bool reflect;			/* answer the peer's probes */
 	struct gka_ends ends;		/* what those probes must look like */
 	u64 reflected;
-	u64 refused;
+	u64 passed;			/* claimed to be probes, not ours */
 	u32 interval_ms;
 	u32 retries;
 	struct gka_match match;
@@ -57,7 +62,6 @@ struct gka_tunnel {
 	u64 last_reply_ns;
 
 	struct hrtimer timer;
-	struct delayed_work reread_work;
 };
 
 /* A consistent copy of a tunnel's keepalive state, for reporting. */
@@ -76,7 +80,32 @@ struct gka_info {
 	u64 last_reply_ns;
 	bool reflect;
 	u64 reflected;
-	u64 refused;
+	u64 passed;
+};
+
+/*
+ * One configuration request, from netlink, sysfs or the module's own
+ * defaults: what it sets (GKA_SET_*), the rest stays as it is.
+ */
+#define GKA_SET_INTERVAL	BIT(0)
+#define GKA_SET_RETRIES		BIT(1)
+#define GKA_SET_ENABLED		BIT(2)
+#define GKA_SET_REFLECT		BIT(3)
+
+struct gka_change {
+	unsigned int set;
+	u32 interval_ms;
+	u32 retries;
+	bool enabled;
+	bool reflect;
+};
+
+/* Who asks, as each front end can tell; NULL for the module itself. */
+struct gka_caller {
+	/* Does the caller hold CAP_NET_ADMIN over @ns? */
+	bool (*net_admin)(const struct gka_caller *caller,
+			  struct user_namespace *ns);
+	const struct sk_buff *request;	/* netlink: the request */
 };
 
 /* tunnel.c: lifetime and configuration, all under RTNL. */
@@ -85,25 +114,31 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 		      bool reflect);
 void gka_tunnel_detach(struct net_device *dev);
 void gka_tunnel_detach_all(void);
+/* After detach_all and outside RTNL: no re-read left running. */
+void gka_tunnel_flush(void);
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev);
-int gka_tunnel_set(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
-		   const char **why);
-int gka_tunnel_store(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
-		     const char **why);
-void gka_tunnel_disable(struct gka_tunnel *kt);
-int gka_tunnel_set_reflect(struct gka_tunnel *kt, bool on, const char **why);
-void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event);
+/*
+ * Apply @c whole or not at all: ranges, the tunnel's fitness and the
+ * caller's privilege are checked first; on failure nothing has changed
+ * and *@why names the problem.
+ */
+int gka_tunnel_apply(struct gka_tunnel *kt, const struct gka_change *c,
+		     const struct gka_caller *who, const char **why);
+/* Returns an error only for what the tunnel could not get (hooks). */
+int gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event);
 void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info);
 bool gka_is_tunnel_device(const struct net_device *dev);
 int gka_tunnel_check(const struct net_device *dev, const char **why);
 
 /*
  * tunnel.c: called by the receive hook in softirq context under RCU. Finds
- * the tunnel in @underlay that a reply from @saddr to @daddr answers, and
- * counts it; false when the packet answers no tunnel of ours.
+ * the tunnel in @underlay that a reply from @saddr to @daddr, received on
+ * device @iif, answers, and counts it; false when the packet answers no
+ * tunnel of ours.
  */
 bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
-			      __be32 daddr, const struct gka_reply *reply);
+			      __be32 daddr, int iif,
+			      const struct gka_reply *reply);
 
 /*
  * reflect.c: called by the reflection hooks in softirq context under RCU,

@@ -4,12 +4,19 @@
  *
  * Module parameters, netdevice notifier and the order in which the pieces
  * come up and go down.
+ *
+ * A module on a router's receive path must never make the router worse:
+ * the notifier never refuses a device, a load either succeeds whole or
+ * leaves nothing behind, and the netlink family is the last thing to
+ * appear and the first to go, so that no request ever meets a half-built
+ * or half-torn-down module.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
+#include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
 
 #include "config.h"
@@ -35,19 +42,61 @@ module_param(reflect, bool, 0444);
 MODULE_PARM_DESC(reflect,
 		 "Answer the peer's keepalives on every point-to-point gre tunnel, as a router does (default on; per tunnel with the reflect switch)");
 
+/* Under RTNL. While loading, the first failure over existing tunnels. */
+static bool gka_loading = true;
+static int gka_load_err;
 /* Set under RTNL at unload, so replayed DOWN/UNREGISTER events are ignored. */
 static bool gka_stopping;
 
-static void gka_auto_enable(struct net_device *dev)
+/*
+ * After the load, a tunnel keeps working without what it could not get:
+ * the failure is logged and retried at its next event. During the load
+ * it fails the load, which then undoes everything.
+ */
+static void gka_failed(struct net_device *dev, const char *what, int err)
+{
+	if (gka_loading) {
+		if (!gka_load_err)
+			gka_load_err = err;
+		return;
+	}
+	net_warn_ratelimited("%s: %s (%d)\n", dev->name, what, err);
+}
+
+static struct gka_tunnel *gka_track(struct net_device *dev)
 {
 	struct gka_tunnel *kt = gka_tunnel_find(dev);
-	const char *why;
+	int err;
 
-	if (!auto_enable || !kt || kt->enabled)
+	if (kt)
+		return kt;
+	err = gka_tunnel_attach(dev, default_interval_ms, default_retries,
+				reflect);
+	if (err) {
+		gka_failed(dev, "cannot track the tunnel, keepalive unavailable",
+			   err);
+		return NULL;
+	}
+	return gka_tunnel_find(dev);
+}
+
+static void gka_auto_enable(struct gka_tunnel *kt)
+{
+	const struct gka_change on = {
+		.set = GKA_SET_ENABLED,
+		.enabled = true,
+	};
+	const char *why;
+	int err;
+
+	if (!auto_enable || kt->enabled)
 		return;
+	err = gka_tunnel_apply(kt, &on, NULL, &why);
 	/* Tunnels that cannot run keepalive (gre0, NBMA, gretap) are skipped. */
-	if (gka_tunnel_set(kt, kt->interval_ms, kt->retries, &why))
-		pr_debug("%s: not auto-enabled: %s\n", dev->name, why);
+	if (err == -EOPNOTSUPP)
+		pr_debug("%s: not auto-enabled: %s\n", kt->dev->name, why);
+	else if (err)
+		gka_failed(kt->dev, why, err);
 }
 
 static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -62,11 +111,9 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case NETDEV_REGISTER:
-		err = gka_tunnel_attach(dev, default_interval_ms,
-					default_retries, reflect);
-		if (err)
-			return notifier_from_errno(err);
-		gka_auto_enable(dev);
+		kt = gka_track(dev);
+		if (kt)
+			gka_auto_enable(kt);
 		break;
 	case NETDEV_UNREGISTER:
 		/* A move to another netns keeps device, underlay and peer. */
@@ -76,17 +123,33 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_UP:
 	case NETDEV_DOWN:
 	case NETDEV_CHANGE:
-		kt = gka_tunnel_find(dev);
-		if (kt)
-			gka_tunnel_dev_event(kt, event);
+		kt = gka_track(dev);
+		if (!kt)
+			break;
+		err = gka_tunnel_dev_event(kt, event);
+		if (err)
+			gka_failed(dev, "cannot register the reflection hook",
+				   err);
 		break;
 	}
+	/* Never a veto: without us the tunnel works as plain Linux's. */
 	return NOTIFY_DONE;
 }
 
 static struct notifier_block gka_netdev_notifier = {
 	.notifier_call = gka_netdev_event,
 };
+
+/* Everything the notifier built, undone; the notifier itself too. */
+static void gka_teardown(void)
+{
+	rtnl_lock();
+	gka_stopping = true;
+	gka_tunnel_detach_all();
+	rtnl_unlock();
+	unregister_netdevice_notifier(&gka_netdev_notifier);
+	gka_tunnel_flush();
+}
 
 static int __init gka_init(void)
 {
@@ -102,37 +165,42 @@ static int __init gka_init(void)
 	err = gka_rx_init();
 	if (err)
 		return err;
-	err = gka_nl_init();
-	if (err)
-		goto err_rx;
 	/* Replays REGISTER and UP for tunnels that exist already. */
 	err = register_netdevice_notifier(&gka_netdev_notifier);
 	if (err)
-		goto err_nl;
+		goto err_rx;
+	rtnl_lock();
+	gka_loading = false;
+	err = gka_load_err;
+	rtnl_unlock();
+	if (err) {
+		pr_err("cannot take over the existing tunnels (%d)\n", err);
+		goto err_tunnels;
+	}
+	err = gka_nl_init();
+	if (err)
+		goto err_tunnels;
 	pr_info("loaded\n");
 	return 0;
 
-err_nl:
-	gka_nl_exit();
+err_tunnels:
+	gka_teardown();
 err_rx:
 	gka_rx_exit();
+	/* kfree_rcu() callbacks must not outlive the module's text. */
+	rcu_barrier();
 	return err;
 }
 
 static void __exit gka_exit(void)
 {
+	gka_nl_exit();
 	/*
 	 * Restore every carrier first: unregistering the notifier replays
 	 * DOWN for every running tunnel, which is not news to announce.
 	 */
-	rtnl_lock();
-	gka_stopping = true;
-	gka_tunnel_detach_all();
-	rtnl_unlock();
-	unregister_netdevice_notifier(&gka_netdev_notifier);
-	gka_nl_exit();
+	gka_teardown();
 	gka_rx_exit();
-	/* kfree_rcu() callbacks must not outlive the module's text. */
 	rcu_barrier();
 	pr_info("unloaded\n");
 }

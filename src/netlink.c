@@ -8,6 +8,7 @@
  * decide about the tunnel itself and say why in extack.
  */
 #include <linux/netdevice.h>
+#include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
@@ -40,6 +41,13 @@ static const struct genl_multicast_group gka_mcgrps[] = {
 
 static struct genl_family gka_family;
 
+/*
+ * Set once the family is registered, cleared (and a grace period waited
+ * for) before it is unregistered: an event sent after that would go to
+ * whichever family got our multicast group next.
+ */
+static bool gka_nl_registered;
+
 /* extack keeps a pointer: every reason we hand out is a string literal. */
 static void gka_set_err(struct netlink_ext_ack *extack, const struct nlattr *attr,
 			const char *why)
@@ -67,7 +75,8 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 	if (nla_put_u32(skb, GRE_KEEPALIVE_A_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, GRE_KEEPALIVE_A_IFNAME, dev->name) ||
 	    nla_put_u8(skb, GRE_KEEPALIVE_A_ENABLED, info.enabled) ||
-	    nla_put_u8(skb, GRE_KEEPALIVE_A_ADMIN_UP, !!(dev->flags & IFF_UP)) ||
+	    nla_put_u8(skb, GRE_KEEPALIVE_A_ADMIN_UP,
+		       !!(READ_ONCE(dev->flags) & IFF_UP)) ||
 	    nla_put_u32(skb, GRE_KEEPALIVE_A_INTERVAL_MS, info.interval_ms) ||
 	    nla_put_u32(skb, GRE_KEEPALIVE_A_RETRIES, info.retries) ||
 	    nla_put_u8(skb, GRE_KEEPALIVE_A_LINE, info.line_up ?
@@ -88,8 +97,8 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 	    nla_put_u8(skb, GRE_KEEPALIVE_A_REFLECT, info.reflect) ||
 	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_REFLECTED,
 			      info.reflected, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_REFUSED,
-			      info.refused, GRE_KEEPALIVE_A_PAD) ||
+	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_PASSED,
+			      info.passed, GRE_KEEPALIVE_A_PAD) ||
 	    (info.enabled && suspended &&
 	     nla_put_string(skb, GRE_KEEPALIVE_A_SUSPENDED, suspended)) ||
 	    (reason && nla_put_u8(skb, GRE_KEEPALIVE_A_REASON, reason))) {
@@ -105,18 +114,22 @@ void gka_nl_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
 	struct net *net = dev_net(kt->dev);
 	struct sk_buff *skb;
 
-	if (!genl_has_listeners(&gka_family, net, GKA_MCGRP_EVENTS))
-		return;
+	rcu_read_lock();
+	if (!READ_ONCE(gka_nl_registered) ||
+	    !genl_has_listeners(&gka_family, net, GKA_MCGRP_EVENTS))
+		goto out;
 	/* Transitions are announced from softirq context. */
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!skb)
-		return;
+		goto out;
 	if (gka_fill(skb, kt, GRE_KEEPALIVE_CMD_EVENT, 0, 0, 0, reason)) {
 		nlmsg_free(skb);
-		return;
+		goto out;
 	}
 	genlmsg_multicast_netns(&gka_family, net, skb, 0, GKA_MCGRP_EVENTS,
 				GFP_ATOMIC);
+out:
+	rcu_read_unlock();
 }
 
 /*
@@ -165,6 +178,12 @@ static struct gka_tunnel *gka_nl_tunnel(struct genl_info *info)
 	kt = gka_tunnel_find(dev);
 	if (!kt) {
 		/* Not a gre device: say what it is instead. */
+		if (gka_is_tunnel_device(dev)) {
+			/* Its next event (link up or down) tries again. */
+			NL_SET_ERR_MSG_ATTR(extack, name_attr ?: idx_attr,
+					    "tunnel not tracked: out of memory when it appeared");
+			return ERR_PTR(-ENOMEM);
+		}
 		gka_tunnel_check(dev, &why);
 		gka_set_err(extack, name_attr ?: idx_attr, why);
 		return ERR_PTR(-EOPNOTSUPP);
@@ -172,12 +191,21 @@ static struct gka_tunnel *gka_nl_tunnel(struct genl_info *info)
 	return kt;
 }
 
-static int gka_nl_set(struct sk_buff *skb, struct genl_info *info)
+static bool gka_nl_net_admin(const struct gka_caller *caller,
+			     struct user_namespace *ns)
 {
-	struct nlattr *interval_attr = info->attrs[GRE_KEEPALIVE_A_INTERVAL_MS];
-	struct nlattr *retries_attr = info->attrs[GRE_KEEPALIVE_A_RETRIES];
+	return netlink_ns_capable(caller->request, ns, CAP_NET_ADMIN);
+}
+
+/* Apply @c to the tunnel the request names. */
+static int gka_nl_apply(struct sk_buff *skb, struct genl_info *info,
+			const struct gka_change *c, struct nlattr *bad_attr)
+{
+	const struct gka_caller who = {
+		.net_admin = gka_nl_net_admin,
+		.request = skb,
+	};
 	struct gka_tunnel *kt;
-	u32 interval, retries;
 	const char *why;
 	int err;
 
@@ -187,55 +215,57 @@ static int gka_nl_set(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(kt);
 		goto out;
 	}
-	/* Absent attributes keep what is set: the defaults, at first. */
-	interval = interval_attr ? nla_get_u32(interval_attr) : kt->interval_ms;
-	retries = retries_attr ? nla_get_u32(retries_attr) : kt->retries;
-	err = gka_tunnel_set(kt, interval, retries, &why);
+	err = gka_tunnel_apply(kt, c, &who, &why);
 	if (err)
-		gka_set_err(info->extack, NULL, why);
+		gka_set_err(info->extack, err == -EPERM ? NULL : bad_attr,
+			    why);
 out:
 	rtnl_unlock();
 	return err;
 }
 
+/* Absent attributes keep what is set: the defaults, at first. */
+static int gka_nl_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *interval_attr = info->attrs[GRE_KEEPALIVE_A_INTERVAL_MS];
+	struct nlattr *retries_attr = info->attrs[GRE_KEEPALIVE_A_RETRIES];
+	struct gka_change c = {
+		.set = GKA_SET_ENABLED,
+		.enabled = true,
+	};
+
+	if (interval_attr) {
+		c.set |= GKA_SET_INTERVAL;
+		c.interval_ms = nla_get_u32(interval_attr);
+	}
+	if (retries_attr) {
+		c.set |= GKA_SET_RETRIES;
+		c.retries = nla_get_u32(retries_attr);
+	}
+	return gka_nl_apply(skb, info, &c, NULL);
+}
+
 static int gka_nl_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct gka_tunnel *kt;
-	int err = 0;
+	const struct gka_change off = {
+		.set = GKA_SET_ENABLED,
+		.enabled = false,
+	};
 
-	rtnl_lock();
-	kt = gka_nl_tunnel(info);
-	if (IS_ERR(kt))
-		err = PTR_ERR(kt);
-	else
-		gka_tunnel_disable(kt);
-	rtnl_unlock();
-	return err;
+	return gka_nl_apply(skb, info, &off, NULL);
 }
 
 static int gka_nl_reflect(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *reflect_attr = info->attrs[GRE_KEEPALIVE_A_REFLECT];
-	struct gka_tunnel *kt;
-	const char *why;
-	int err;
+	struct gka_change c = { .set = GKA_SET_REFLECT };
 
 	if (!reflect_attr) {
 		NL_SET_ERR_MSG(info->extack, "missing REFLECT: give 0 or 1");
 		return -EINVAL;
 	}
-	rtnl_lock();
-	kt = gka_nl_tunnel(info);
-	if (IS_ERR(kt)) {
-		err = PTR_ERR(kt);
-		goto out;
-	}
-	err = gka_tunnel_set_reflect(kt, nla_get_u8(reflect_attr), &why);
-	if (err)
-		gka_set_err(info->extack, reflect_attr, why);
-out:
-	rtnl_unlock();
-	return err;
+	c.reflect = nla_get_u8(reflect_attr);
+	return gka_nl_apply(skb, info, &c, reflect_attr);
 }
 
 static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
@@ -326,10 +356,17 @@ static struct genl_family gka_family __ro_after_init = {
 
 int __init gka_nl_init(void)
 {
-	return genl_register_family(&gka_family);
+	int err = genl_register_family(&gka_family);
+
+	if (!err)
+		WRITE_ONCE(gka_nl_registered, true);
+	return err;
 }
 
+/* Before the engine stops: no request reaches a tunnel being torn down. */
 void gka_nl_exit(void)
 {
+	WRITE_ONCE(gka_nl_registered, false);
+	synchronize_rcu();
 	genl_unregister_family(&gka_family);
 }

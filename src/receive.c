@@ -4,16 +4,17 @@
  *
  * A reply is a GRE packet from the peer with protocol type 0 and nothing
  * after its header: 4 bytes, 8 with a key. The GRE demultiplexer drops
- * anything shorter than 12 bytes before ip_gre sees it (REFERENCE §2), so
- * we look at GRE at NF_INET_LOCAL_IN instead, after reassembly and after
- * the filter table: an operator's firewall still decides what reaches us.
+ * anything shorter than 12 bytes before ip_gre sees it, so we look at GRE
+ * at NF_INET_LOCAL_IN instead, after reassembly and after the filter
+ * table: an operator's firewall still decides what reaches us, and so
+ * does the IPsec policy, which the stack would apply only after this hook.
  *
  * The hook exists only in network namespaces that carry the underlay of a
  * tunnel with keepalive enabled, and ordinary traffic leaves it after one
  * protocol compare (or, for GRE, one 4-byte header read).
  *
  * The peer's probes come out of our tunnel as packets from our own
- * address, which the stack drops as martians (REFERENCE §2). They are
+ * address, which the stack drops as martians. They are
  * caught at NF_INET_PRE_ROUTING (IPv4, and IPv6 for ip6gre) of the
  * tunnel's netns, before routing calls them martians and before
  * conntrack: after the raw table, so an operator's raw rules still
@@ -30,6 +31,7 @@
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/xfrm.h>
 
 #include "gre_keepalive.h"
 
@@ -68,8 +70,17 @@ static unsigned int gka_local_in(void *priv, struct sk_buff *skb,
 	if (!gre || gka_reply_parse(gre, len, &reply) != GKA_REPLY_OK)
 		return NF_ACCEPT;	/* ip_gre drops it as before */
 
+	/*
+	 * A reply counts only if the stack would let it in: a clear-text
+	 * forgery must not hold up a tunnel that IPsec protects. Refused, it
+	 * goes on to the stack's own check (counted there a second time),
+	 * which drops it as it would without us.
+	 */
+	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
+		return NF_ACCEPT;
+
 	if (!gka_tunnel_deliver_reply(state->net, iph->saddr, iph->daddr,
-				      &reply))
+				      state->in->ifindex, &reply))
 		return NF_ACCEPT;
 
 	consume_skb(skb);

@@ -4,11 +4,16 @@
  *
  * The peer's probe comes out of our tunnel addressed from our own address
  * to the peer. A Linux host drops it as a martian unless accept_local,
- * forwarding and rp_filter are all loosened host-wide (REFERENCE §2). We
- * forward it ourselves instead, and only when it can go nowhere but back
- * to the tunnel's peer: the same packet, TTL decremented, routed in the
- * tunnel's underlay netns the way the tunnel's own packets are (link
- * device, VRF, fwmark). One packet out per packet in, never larger.
+ * forwarding and rp_filter are all loosened host-wide. We forward it
+ * ourselves instead, and only when it can go nowhere but back to the
+ * tunnel's peer: the same packet, TTL decremented, routed in the tunnel's
+ * underlay netns the way the tunnel's own packets are (link device, VRF,
+ * fwmark, IPsec policy), then through the underlay's OUTPUT and
+ * POSTROUTING hooks. One packet out per packet in, never larger.
+ *
+ * Anything else that claims to be a keepalive is not ours to judge: it
+ * goes on through the stack untouched, as if the module were not loaded
+ * (a tunnel inside this one carries its own keepalives, for one).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,31 +21,48 @@
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
 #include <net/addrconf.h>
+#include <net/dst.h>
 #include <net/ip.h>
 #include <net/ip6_route.h>
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "gre_keepalive.h"
 
+/* What a router does to a packet it forwards, besides routing it. */
+static void gka_reflect_prepare(struct gka_tunnel *kt, struct sk_buff *skb,
+				struct net *net, struct dst_entry *dst)
+{
+	skb_scrub_packet(skb, !net_eq(net, dev_net(kt->dev)));
+	/*
+	 * A receive timestamp is CLOCK_REALTIME: fq on the underlay would
+	 * take it for a departure time decades ahead and drop the packet.
+	 */
+	skb_clear_tstamp(skb);
+	skb_dst_set(skb, dst);
+	/*
+	 * It leaves from the underlay, maybe in another netns: the tunnel
+	 * device must not follow it into the output hooks.
+	 */
+	skb->dev = dst->dev;
+	skb_forward_csum(skb);
+}
+
 /*
- * Returns GKA_REFLECT_OK once the packet is on its way (consumed), else a
- * refusal (the caller still owns the packet).
+ * Returns GKA_REFLECT_OK once the packet is on its way (consumed), else
+ * why it is not for us to answer; the packet is then as it came.
  */
 static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 						 struct sk_buff *skb)
 {
 	const struct ip_tunnel *t = netdev_priv(kt->dev);
+	const struct iphdr *iph = ip_hdr(skb);
 	struct net *net = kt->underlay;
 	struct flowi4 fl4 = {};
-	struct iphdr *iph;
 	struct rtable *rt;
-
-	if (skb_ensure_writable(skb, ip_hdrlen(skb)))
-		return GKA_REFUSE_MALFORMED;
-	iph = ip_hdr(skb);
 
 	fl4.daddr = iph->daddr;
 	fl4.saddr = iph->saddr;
@@ -48,27 +70,24 @@ static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 	fl4.flowi4_proto = IPPROTO_GRE;
 	fl4.flowi4_tos = RT_TOS(iph->tos);
 	fl4.flowi4_mark = READ_ONCE(t->fwmark);
-	/* With a source set, this fails unless the source is one of ours. */
+	/*
+	 * With a source set, this fails unless the source is one of ours;
+	 * with the protocol set, it applies the IPsec output policy.
+	 */
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
-		return PTR_ERR(rt) == -EINVAL ? GKA_REFUSE_WRONG_SRC :
-						GKA_REFUSE_NO_ROUTE;
+		return PTR_ERR(rt) == -EINVAL ? GKA_PASS_WRONG_SRC :
+						GKA_PASS_NO_ROUTE;
 	/* Not to ourselves, not to a broadcast, not back into the tunnel. */
-	if (rt->rt_type != RTN_UNICAST || rt->dst.dev == kt->dev) {
+	if (rt->rt_type != RTN_UNICAST || rt->dst.dev == kt->dev ||
+	    skb_ensure_writable(skb, ip_hdrlen(skb))) {
 		ip_rt_put(rt);
-		return GKA_REFUSE_NO_ROUTE;
+		return GKA_PASS_NO_ROUTE;
 	}
 
-	skb_scrub_packet(skb, !net_eq(net, dev_net(kt->dev)));
-	skb_dst_set(skb, &rt->dst);
-	/*
-	 * It leaves from the underlay, maybe in another netns: the tunnel
-	 * device must not follow it into the output hooks.
-	 */
-	skb->dev = rt->dst.dev;
+	gka_reflect_prepare(kt, skb, net, &rt->dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	skb_forward_csum(skb);
-	ip_decrease_ttl(iph);
+	ip_decrease_ttl(ip_hdr(skb));
 
 	/* Handed on, like a forwarded packet: later drops are not ours. */
 	ip_local_out(net, NULL, skb);
@@ -80,17 +99,14 @@ static enum gka_reflect_verdict gka_reflect_send6(struct gka_tunnel *kt,
 						  struct sk_buff *skb)
 {
 	const struct ip6_tnl *t = netdev_priv(kt->dev);
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
 	struct net *net = kt->underlay;
 	struct flowi6 fl6 = {};
 	struct dst_entry *dst;
-	struct ipv6hdr *ip6;
 
-	if (skb_ensure_writable(skb, sizeof(*ip6)))
-		return GKA_REFUSE_MALFORMED;
-	ip6 = ipv6_hdr(skb);
 	/* IPv6 routing takes any source: insist that it is one of ours. */
 	if (!ipv6_chk_addr(net, &ip6->saddr, NULL, 0))
-		return GKA_REFUSE_WRONG_SRC;
+		return GKA_PASS_WRONG_SRC;
 
 	fl6.daddr = ip6->daddr;
 	fl6.saddr = ip6->saddr;
@@ -101,15 +117,20 @@ static enum gka_reflect_verdict gka_reflect_send6(struct gka_tunnel *kt,
 	if (dst->error || dst->dev == kt->dev ||
 	    dst->dev->flags & IFF_LOOPBACK) {
 		dst_release(dst);
-		return GKA_REFUSE_NO_ROUTE;
+		return GKA_PASS_NO_ROUTE;
+	}
+	/* ip6_route_output() alone would skip the IPsec output policy. */
+	dst = xfrm_lookup_route(net, dst, flowi6_to_flowi(&fl6), NULL, 0);
+	if (IS_ERR(dst))
+		return GKA_PASS_NO_ROUTE;
+	if (skb_ensure_writable(skb, sizeof(*ip6))) {
+		dst_release(dst);
+		return GKA_PASS_NO_ROUTE;
 	}
 
-	skb_scrub_packet(skb, !net_eq(net, dev_net(kt->dev)));
-	skb_dst_set(skb, dst);
-	skb->dev = dst->dev;
+	gka_reflect_prepare(kt, skb, net, dst);
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
-	skb_forward_csum(skb);
-	ip6->hop_limit--;
+	ipv6_hdr(skb)->hop_limit--;
 
 	ip6_local_out(net, NULL, skb);
 	return GKA_REFLECT_OK;
@@ -129,7 +150,8 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 	on = kt->reflect;
 	ends = kt->ends;
 	spin_unlock(&kt->lock);
-	if (!on)
+	/* No single peer (gretap, NBMA): what comes out is transit. */
+	if (!on || (!ends.remote && ipv6_addr_any(&ends.remote6)))
 		return NF_ACCEPT;
 
 	len = min_t(unsigned int, skb->len, sizeof(buf));
@@ -151,12 +173,12 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 	if (v == GKA_REFLECT_OK)
 		kt->reflected++;
 	else
-		kt->refused++;
+		kt->passed++;
 	spin_unlock(&kt->lock);
 
 	if (v == GKA_REFLECT_OK)
 		return NF_STOLEN;	/* ip_local_out() has it now */
-	net_dbg_ratelimited("%s: peer keepalive refused: %s\n",
+	net_dbg_ratelimited("%s: not reflected, passed on: %s\n",
 			    kt->dev->name, gka_reflect_verdict_name(v));
-	return NF_DROP;
+	return NF_ACCEPT;
 }

@@ -55,7 +55,7 @@ GKA_SHOW(last_change_ns, "%llu", info.last_change_ns)
 GKA_SHOW(last_reply_ns, "%llu", info.last_reply_ns)
 GKA_SHOW(reflect, "%u", info.reflect)
 GKA_SHOW(reflected, "%llu", info.reflected)
-GKA_SHOW(refused, "%llu", info.refused)
+GKA_SHOW(passed, "%llu", info.passed)
 
 enum gka_sysfs_field {
 	GKA_FIELD_ENABLED,
@@ -71,11 +71,46 @@ static const char *const gka_field_names[] = {
 	[GKA_FIELD_REFLECT] = "reflect",
 };
 
+static bool gka_sysfs_net_admin(const struct gka_caller *caller,
+				struct user_namespace *ns)
+{
+	return ns_capable(ns, CAP_NET_ADMIN);
+}
+
+/* One file's value as a configuration change, or why it is none. */
+static int gka_sysfs_change(enum gka_sysfs_field field, u32 val,
+			    struct gka_change *c, const char **why)
+{
+	switch (field) {
+	case GKA_FIELD_INTERVAL:
+		c->set = GKA_SET_INTERVAL;
+		c->interval_ms = val;
+		return 0;
+	case GKA_FIELD_RETRIES:
+		c->set = GKA_SET_RETRIES;
+		c->retries = val;
+		return 0;
+	case GKA_FIELD_ENABLED:
+		c->set = GKA_SET_ENABLED;
+		c->enabled = val;
+		*why = "enabled takes 0 or 1";
+		break;
+	case GKA_FIELD_REFLECT:
+		c->set = GKA_SET_REFLECT;
+		c->reflect = val;
+		*why = "reflect takes 0 or 1";
+		break;
+	}
+	return val > 1 ? -EINVAL : 0;
+}
+
 static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 			       enum gka_sysfs_field field)
 {
+	const struct gka_caller who = { .net_admin = gka_sysfs_net_admin };
 	struct net_device *dev = to_net_dev(d);
 	const char *why = "not a number";
+	struct gka_change c = {};
 	struct gka_tunnel *kt;
 	u32 val;
 	int err;
@@ -83,6 +118,8 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN))
 		return -EPERM;
 	err = kstrtou32(buf, 0, &val);
+	if (!err)
+		err = gka_sysfs_change(field, val, &c, &why);
 	if (err)
 		goto bad;
 
@@ -90,27 +127,11 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 	if (!rtnl_trylock())
 		return restart_syscall();
 	kt = gka_tunnel_find(dev);
-	if (!kt) {
-		err = -ENODEV;
-	} else if (field == GKA_FIELD_ENABLED || field == GKA_FIELD_REFLECT) {
-		if (val > 1) {
-			why = field == GKA_FIELD_ENABLED ?
-			      "enabled takes 0 or 1" : "reflect takes 0 or 1";
-			err = -EINVAL;
-		} else if (field == GKA_FIELD_REFLECT) {
-			err = gka_tunnel_set_reflect(kt, val, &why);
-		} else if (val) {
-			err = gka_tunnel_set(kt, kt->interval_ms, kt->retries,
-					     &why);
-		} else {
-			gka_tunnel_disable(kt);
-		}
+	if (kt) {
+		err = gka_tunnel_apply(kt, &c, &who, &why);
 	} else {
-		err = gka_tunnel_store(kt,
-				       field == GKA_FIELD_INTERVAL ?
-				       val : kt->interval_ms,
-				       field == GKA_FIELD_RETRIES ?
-				       val : kt->retries, &why);
+		err = -ENODEV;
+		why = "tunnel is going away";
 	}
 	rtnl_unlock();
 	if (err)
@@ -161,7 +182,7 @@ static DEVICE_ATTR_RO(last_change_ns);
 static DEVICE_ATTR_RO(last_reply_ns);
 static DEVICE_ATTR_RW(reflect);
 static DEVICE_ATTR_RO(reflected);
-static DEVICE_ATTR_RO(refused);
+static DEVICE_ATTR_RO(passed);
 
 static struct attribute *gka_attrs[] = {
 	&dev_attr_enabled.attr,
@@ -177,7 +198,7 @@ static struct attribute *gka_attrs[] = {
 	&dev_attr_last_reply_ns.attr,
 	&dev_attr_reflect.attr,
 	&dev_attr_reflected.attr,
-	&dev_attr_refused.attr,
+	&dev_attr_passed.attr,
 	NULL,
 };
 

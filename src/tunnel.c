@@ -14,8 +14,11 @@
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/user_namespace.h>
+#include <linux/workqueue.h>
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/route.h>
 
@@ -128,13 +131,14 @@ static void gka_log_down(struct gka_tunnel *kt, u32 unanswered, u32 interval)
 static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m)
 {
 	const struct ip_tunnel *t = netdev_priv(kt->dev);
+	/* ip_tunnel_update() may be changing these under RTNL. */
 	struct flowi4 fl4 = {
 		.daddr = m->remote,
-		.flowi4_oif = t->parms.link,
+		.flowi4_oif = READ_ONCE(t->parms.link),
 		.flowi4_proto = IPPROTO_GRE,
-		.flowi4_tos = RT_TOS(t->parms.iph.tos),
-		.flowi4_mark = t->fwmark,
-		.fl4_gre_key = t->parms.o_key,
+		.flowi4_tos = RT_TOS(READ_ONCE(t->parms.iph.tos)),
+		.flowi4_mark = READ_ONCE(t->fwmark),
+		.fl4_gre_key = READ_ONCE(t->parms.o_key),
 	};
 	struct rtable *rt;
 
@@ -149,8 +153,8 @@ static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m)
 
 /*
  * Hand the probe straight to the tunnel's transmit function. With the
- * carrier off the device's qdisc is noop_qdisc, which would drop it
- * (REFERENCE §2); GRE is LLTX, so this is what netpoll does too.
+ * carrier off the device's qdisc is noop_qdisc, which would drop it; GRE
+ * is LLTX, so this is what netpoll does too.
  */
 static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
 			   u32 counter)
@@ -244,32 +248,45 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 }
 
 bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
-			      __be32 daddr, const struct gka_reply *reply)
+			      __be32 daddr, int iif,
+			      const struct gka_reply *reply)
 {
 	u32 hash = gka_peer_hash(underlay, saddr);
+	struct gka_tunnel *kt, *best = NULL;
 	enum gka_transition tr = GKA_STAY;
-	struct gka_tunnel *kt;
+	unsigned int rank, best_rank = 0;
 	bool taken = false;
 
 	hash_for_each_possible_rcu(gka_by_peer, kt, peer_node, hash) {
 		if (kt->underlay != underlay)
 			continue;
 		spin_lock(&kt->lock);
-		if (kt->active &&
-		    gka_reply_match(&kt->match, reply, saddr, daddr) ==
-		    GKA_REPLY_OK) {
-			taken = true;
-			kt->last_reply_ns = ktime_get_real_ns();
-			tr = gka_state_on_reply(&kt->state);
-			if (tr == GKA_LINE_UP) {
-				netif_carrier_on(kt->dev);
-				kt->last_change_ns = kt->last_reply_ns;
-			}
-		}
+		rank = kt->active &&
+		       gka_reply_match(&kt->match, reply, saddr, daddr) ==
+		       GKA_REPLY_OK ? gka_reply_rank(&kt->match, iif) : 0;
 		spin_unlock(&kt->lock);
-		if (taken)
-			break;
+		if (rank > best_rank) {
+			best = kt;
+			best_rank = rank;
+		}
 	}
+	if (!best)
+		return false;
+
+	kt = best;
+	spin_lock(&kt->lock);
+	/* Stopped or changed since it was chosen: no longer its reply. */
+	if (kt->active &&
+	    gka_reply_match(&kt->match, reply, saddr, daddr) == GKA_REPLY_OK) {
+		taken = true;
+		kt->last_reply_ns = ktime_get_real_ns();
+		tr = gka_state_on_reply(&kt->state);
+		if (tr == GKA_LINE_UP) {
+			netif_carrier_on(kt->dev);
+			kt->last_change_ns = kt->last_reply_ns;
+		}
+	}
+	spin_unlock(&kt->lock);
 	if (!taken)
 		return false;
 
@@ -344,17 +361,25 @@ static void gka_restore_carrier(struct gka_tunnel *kt)
 	spin_unlock_bh(&kt->lock);
 }
 
+static bool gka_has_peer(const struct gka_ends *ends)
+{
+	return ends->remote || !ipv6_addr_any(&ends->remote6);
+}
+
 /*
  * Hold a reflection hook in the tunnel's netns while it is up with
- * reflection on: ip_gre delivers nothing on a tunnel that is down, and a
- * tunnel moving to another netns goes down first. RTNL held.
+ * reflection on and has a single peer to answer: ip_gre delivers nothing
+ * on a tunnel that is down, a tunnel moving to another netns goes down
+ * first, and what comes out of a gretap, NBMA or flow-based tunnel is
+ * other routers' business. RTNL held.
  */
 static int gka_reflect_sync(struct gka_tunnel *kt)
 {
-	bool want = kt->reflect && netif_running(kt->dev);
 	struct net *net = dev_net(kt->dev);
+	bool want;
 	int err;
 
+	want = kt->reflect && netif_running(kt->dev) && gka_has_peer(&kt->ends);
 	if (kt->reflect_net && (!want || kt->reflect_net != net)) {
 		gka_reflect_hook_put(kt->reflect_net);
 		kt->reflect_net = NULL;
@@ -368,35 +393,13 @@ static int gka_reflect_sync(struct gka_tunnel *kt)
 	return 0;
 }
 
-int gka_tunnel_set_reflect(struct gka_tunnel *kt, bool on, const char **why)
-{
-	int err;
-
-	ASSERT_RTNL();
-	if (kt->reflect == on)
-		return 0;
-	spin_lock_bh(&kt->lock);
-	kt->reflect = on;
-	spin_unlock_bh(&kt->lock);
-	err = gka_reflect_sync(kt);
-	if (err) {
-		spin_lock_bh(&kt->lock);
-		kt->reflect = !on;
-		spin_unlock_bh(&kt->lock);
-		*why = "cannot register the reflection hook in the tunnel's netns";
-		return err;
-	}
-	pr_info("%s: keepalive reflection %s\n", kt->dev->name,
-		on ? "on" : "off");
-	gka_nl_notify(kt, GRE_KEEPALIVE_REASON_REFLECT_CHANGED);
-	return 0;
-}
-
 static void gka_peer_unhash(struct gka_tunnel *kt)
 {
 	if (!kt->hooked)
 		return;
 	hash_del_rcu(&kt->peer_node);
+	kt->peer_gp = get_state_synchronize_rcu();
+	kt->peer_unhashed = true;
 	gka_rx_hook_put(kt->underlay);
 	kt->hooked = false;
 }
@@ -410,28 +413,48 @@ static int gka_peer_hash_in(struct gka_tunnel *kt)
 	err = gka_rx_hook_get(kt->underlay);
 	if (err)
 		return err;
+	/*
+	 * A reader may still be walking the bucket it was unhashed from;
+	 * linked into another before a grace period, it would lead that
+	 * reader astray.
+	 */
+	if (kt->peer_unhashed)
+		cond_synchronize_rcu(kt->peer_gp);
 	hash_add_rcu(gka_by_peer, &kt->peer_node,
 		     gka_peer_hash(kt->underlay, kt->match.remote));
 	kt->hooked = true;
 	return 0;
 }
 
+static void gka_set_match(struct gka_tunnel *kt, const struct gka_match *m)
+{
+	spin_lock_bh(&kt->lock);
+	kt->match = *m;
+	spin_unlock_bh(&kt->lock);
+}
+
 /*
  * Re-read the tunnel's parameters (created, or changed with "ip tunnel
- * change"). A changed tunnel restarts its counter; one that can no longer
- * run keepalive is suspended, keeping its configuration.
+ * change"). A tunnel whose probes or replies look different now restarts
+ * its counter; one that can no longer run keepalive is suspended, keeping
+ * its configuration. A change that leaves them as they were (TTL, TOS)
+ * changes nothing here.
  */
 static void gka_reread(struct gka_tunnel *kt)
 {
+	bool usable, changed, same_peer;
 	const char *why = NULL;
 	struct gka_match m = {};
 	struct gka_ends ends;
-	bool usable, changed;
 
 	usable = gka_read_tunnel(kt->dev, &m, &ends, &why) == 0;
 	spin_lock_bh(&kt->lock);
 	kt->ends = ends;
 	spin_unlock_bh(&kt->lock);
+	if (gka_reflect_sync(kt))
+		pr_warn("%s: cannot register the reflection hook, peer's keepalives go unanswered\n",
+			kt->dev->name);
+
 	changed = usable != kt->usable || !gka_match_equal(&m, &kt->match);
 	if (!changed)
 		return;
@@ -443,18 +466,19 @@ static void gka_reread(struct gka_tunnel *kt)
 
 	if (kt->active)
 		gka_stop(kt);
-	gka_peer_unhash(kt);
-	spin_lock_bh(&kt->lock);
-	kt->match = m;
-	spin_unlock_bh(&kt->lock);
+	/* Same bucket: no need to leave it. */
+	same_peer = usable && m.remote == kt->match.remote;
+	if (!same_peer)
+		gka_peer_unhash(kt);
+	gka_set_match(kt, &m);
 	kt->usable = usable;
-	kt->unusable_why = usable ? NULL : why;
+	WRITE_ONCE(kt->unusable_why, usable ? NULL : why);
 
 	if (kt->enabled && usable && gka_peer_hash_in(kt)) {
 		pr_warn("%s: keepalive suspended: cannot register receive hook\n",
 			kt->dev->name);
 		kt->usable = false;
-		kt->unusable_why = "cannot register receive hook";
+		WRITE_ONCE(kt->unusable_why, "cannot register receive hook");
 	}
 	if (!kt->active && kt->enabled && !kt->usable)
 		gka_restore_carrier(kt);
@@ -463,130 +487,182 @@ static void gka_reread(struct gka_tunnel *kt)
 		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_TUNNEL_CHANGED);
 }
 
-int gka_tunnel_set(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
-		   const char **why)
+static void gka_set_enabled(struct gka_tunnel *kt, bool on)
 {
-	struct gka_match m;
-	int err;
-
-	ASSERT_RTNL();
-	err = gka_check_interval(interval_ms, why);
-	if (!err)
-		err = gka_check_retries(retries, why);
-	if (!err)
-		err = gka_read_tunnel(kt->dev, &m, NULL, why);
-	if (err)
-		return err;
-
-	if (!kt->enabled) {
-		spin_lock_bh(&kt->lock);
-		kt->match = m;
-		kt->interval_ms = interval_ms;
-		kt->retries = retries;
-		spin_unlock_bh(&kt->lock);
-		kt->usable = true;
-		err = gka_peer_hash_in(kt);
-		if (err) {
-			*why = "cannot register the receive hook in the tunnel's netns";
-			return err;
-		}
-		kt->enabled = true;
-		pr_info("%s: keepalive %u ms, retries %u\n", kt->dev->name,
-			interval_ms, retries);
-		gka_sync(kt);
-		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_ENABLED);
-		return 0;
-	}
-
-	if (interval_ms == kt->interval_ms && retries == kt->retries)
-		return 0;
 	spin_lock_bh(&kt->lock);
-	kt->retries = retries;
+	kt->enabled = on;
 	spin_unlock_bh(&kt->lock);
-	if (interval_ms != kt->interval_ms) {
-		/* Re-arm on the new interval; counter and line state stay. */
-		bool was_active = kt->active;
-
-		if (was_active)
-			hrtimer_cancel(&kt->timer);
-		spin_lock_bh(&kt->lock);
-		kt->interval_ms = interval_ms;
-		spin_unlock_bh(&kt->lock);
-		if (was_active)
-			hrtimer_start(&kt->timer, gka_first_delay(interval_ms),
-				      HRTIMER_MODE_REL_SOFT);
-	}
-	pr_info("%s: keepalive changed to %u ms, retries %u\n", kt->dev->name,
-		interval_ms, retries);
-	gka_nl_notify(kt, GRE_KEEPALIVE_REASON_CHANGED);
-	return 0;
 }
 
-int gka_tunnel_store(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
-		     const char **why)
+static void gka_set_reflect(struct gka_tunnel *kt, bool on)
 {
-	int err;
-
-	ASSERT_RTNL();
-	if (kt->enabled)
-		return gka_tunnel_set(kt, interval_ms, retries, why);
-
-	/* Remembered for when keepalive is enabled. */
-	err = gka_check_interval(interval_ms, why);
-	if (!err)
-		err = gka_check_retries(retries, why);
-	if (err)
-		return err;
 	spin_lock_bh(&kt->lock);
-	kt->interval_ms = interval_ms;
-	kt->retries = retries;
+	kt->reflect = on;
 	spin_unlock_bh(&kt->lock);
-	return 0;
 }
 
 static void __gka_tunnel_disable(struct gka_tunnel *kt)
 {
-	kt->enabled = false;
+	gka_set_enabled(kt, false);
 	gka_sync(kt);
 	gka_peer_unhash(kt);
 	gka_restore_carrier(kt);
 }
 
-void gka_tunnel_disable(struct gka_tunnel *kt)
+/* Enabling: take the receive hook. Undone by __gka_tunnel_disable(). */
+static int gka_prepare_enable(struct gka_tunnel *kt, const char **why)
 {
+	struct gka_match m;
+	int err;
+
+	err = gka_read_tunnel(kt->dev, &m, NULL, why);
+	if (err)
+		return err;
+	gka_set_match(kt, &m);
+	err = gka_peer_hash_in(kt);
+	if (err) {
+		*why = "cannot register the receive hook in the tunnel's underlay netns";
+		return err;
+	}
+	kt->usable = true;
+	WRITE_ONCE(kt->unusable_why, NULL);
+	return 0;
+}
+
+static int gka_permit(const struct gka_caller *who, struct gka_tunnel *kt,
+		      const struct gka_privilege *need, const char **why)
+{
+	bool admin_underlay = true, admin_init = true;
+
+	if (!who)
+		return 0;
+	if (need->underlay)
+		admin_underlay = who->net_admin(who, kt->underlay->user_ns);
+	if (need->interval_ms &&
+	    need->interval_ms < GKA_UNPRIVILEGED_INTERVAL_MS_MIN)
+		admin_init = who->net_admin(who, &init_user_ns);
+	return gka_check_privilege(need, admin_underlay, admin_init, why);
+}
+
+/* A new interval applies from now: re-arm, counter and line state stay. */
+static void gka_set_timing(struct gka_tunnel *kt, u32 interval, u32 retries)
+{
+	bool rearm = kt->active && interval != kt->interval_ms;
+
+	if (rearm)
+		hrtimer_cancel(&kt->timer);
+	spin_lock_bh(&kt->lock);
+	kt->interval_ms = interval;
+	kt->retries = retries;
+	spin_unlock_bh(&kt->lock);
+	if (rearm)
+		hrtimer_start(&kt->timer, gka_first_delay(interval),
+			      HRTIMER_MODE_REL_SOFT);
+}
+
+int gka_tunnel_apply(struct gka_tunnel *kt, const struct gka_change *c,
+		     const struct gka_caller *who, const char **why)
+{
+	u32 interval = c->set & GKA_SET_INTERVAL ? c->interval_ms :
+						  kt->interval_ms;
+	u32 retries = c->set & GKA_SET_RETRIES ? c->retries : kt->retries;
+	bool enable = c->set & GKA_SET_ENABLED ? c->enabled : kt->enabled;
+	bool reflect = c->set & GKA_SET_REFLECT ? c->reflect : kt->reflect;
+	bool enabling = enable && !kt->enabled;
+	bool timing = interval != kt->interval_ms || retries != kt->retries;
+	struct gka_privilege need = {
+		.underlay = (reflect && !kt->reflect) ||
+			    (enable && (enabling || timing)),
+	};
+	int err;
+
 	ASSERT_RTNL();
-	if (!kt->enabled)
-		return;
-	__gka_tunnel_disable(kt);
-	pr_info("%s: keepalive disabled\n", kt->dev->name);
-	gka_nl_notify(kt, GRE_KEEPALIVE_REASON_DISABLED);
+	err = gka_check_interval(interval, why);
+	if (!err)
+		err = gka_check_retries(retries, why);
+	if (err)
+		return err;
+	if (enable && (enabling || interval != kt->interval_ms))
+		need.interval_ms = interval;
+	err = gka_permit(who, kt, &need, why);
+	if (err)
+		return err;
+
+	/* What can fail comes first, and is undone if what follows fails. */
+	if (enabling) {
+		err = gka_prepare_enable(kt, why);
+		if (err) {
+			gka_peer_unhash(kt);
+			return err;
+		}
+	}
+	if (reflect != kt->reflect) {
+		gka_set_reflect(kt, reflect);
+		err = gka_reflect_sync(kt);
+		if (err) {
+			gka_set_reflect(kt, !reflect);
+			if (enabling)
+				gka_peer_unhash(kt);
+			*why = "cannot register the reflection hook in the tunnel's netns";
+			return err;
+		}
+		pr_info("%s: keepalive reflection %s\n", kt->dev->name,
+			reflect ? "on" : "off");
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_REFLECT_CHANGED);
+	}
+
+	if (timing)
+		gka_set_timing(kt, interval, retries);
+	if (enabling) {
+		gka_set_enabled(kt, true);
+		gka_sync(kt);
+		pr_info("%s: keepalive %u ms, retries %u\n", kt->dev->name,
+			interval, retries);
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_ENABLED);
+	} else if (!enable && kt->enabled) {
+		__gka_tunnel_disable(kt);
+		pr_info("%s: keepalive disabled\n", kt->dev->name);
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_DISABLED);
+	} else if (enable && timing) {
+		pr_info("%s: keepalive changed to %u ms, retries %u\n",
+			kt->dev->name, interval, retries);
+		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_CHANGED);
+	}
+	return 0;
 }
 
 /*
  * ipgre_changelink() announces NETDEV_CHANGE before it stores the new GRE
- * flags, so a change is read again once RTNL is free. Never blocking on
- * RTNL lets gka_tunnel_free() cancel this synchronously while holding it.
+ * flags, so a changed tunnel is read again once RTNL is free. The list
+ * and the tunnels on it are RTNL's: a tunnel leaves the list before it is
+ * freed, so the work never holds a tunnel of its own.
  */
-static void gka_reread_work(struct work_struct *work)
-{
-	struct gka_tunnel *kt = container_of(to_delayed_work(work),
-					     struct gka_tunnel, reread_work);
+static LIST_HEAD(gka_reread_list);
 
-	if (!rtnl_trylock()) {
-		schedule_delayed_work(&kt->reread_work, 1);
-		return;
+static void gka_reread_pending(struct work_struct *work)
+{
+	struct gka_tunnel *kt, *tmp;
+
+	rtnl_lock();
+	list_for_each_entry_safe(kt, tmp, &gka_reread_list, reread_node) {
+		list_del_init(&kt->reread_node);
+		gka_reread(kt);
 	}
-	gka_reread(kt);
 	rtnl_unlock();
 }
 
-void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
+static DECLARE_WORK(gka_reread_work, gka_reread_pending);
+
+int gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
 {
+	int err = 0;
+
 	ASSERT_RTNL();
 	switch (event) {
 	case NETDEV_UP:
 	case NETDEV_DOWN:
-		if (gka_reflect_sync(kt))
+		err = gka_reflect_sync(kt);
+		if (err)
 			pr_warn("%s: cannot register the reflection hook, peer's keepalives go unanswered\n",
 				kt->dev->name);
 		/* Admin up restarts from scratch, as "no shutdown" does. */
@@ -598,9 +674,12 @@ void gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
 		break;
 	case NETDEV_CHANGE:
 		gka_reread(kt);
-		schedule_delayed_work(&kt->reread_work, 0);
+		if (list_empty(&kt->reread_node))
+			list_add_tail(&kt->reread_node, &gka_reread_list);
+		schedule_work(&gka_reread_work);
 		break;
 	}
+	return err;
 }
 
 void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info)
@@ -620,7 +699,7 @@ void gka_tunnel_info(struct gka_tunnel *kt, struct gka_info *info)
 	info->last_reply_ns = kt->last_reply_ns;
 	info->reflect = kt->reflect;
 	info->reflected = kt->reflected;
-	info->refused = kt->refused;
+	info->passed = kt->passed;
 	spin_unlock_bh(&kt->lock);
 }
 
@@ -634,7 +713,8 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	if (gka_tunnel_find(dev))
 		return 0;	/* moved between namespaces: keep going */
 
-	kt = kzalloc(sizeof(*kt), GFP_KERNEL);
+	/* Charged to whoever made the device. */
+	kt = kzalloc(sizeof(*kt), GFP_KERNEL_ACCOUNT);
 	if (!kt)
 		return -ENOMEM;
 	kt->dev = dev;
@@ -644,9 +724,9 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	kt->reflect = reflect;
 	kt->state.line_up = true;
 	spin_lock_init(&kt->lock);
+	INIT_LIST_HEAD(&kt->reread_node);
 	gka_hrtimer_setup(&kt->timer, gka_timer_fire, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_REL_SOFT);
-	INIT_DELAYED_WORK(&kt->reread_work, gka_reread_work);
 	gka_read_tunnel(dev, &kt->match, &kt->ends, &kt->unusable_why);
 
 	err = gka_sysfs_add(kt);
@@ -661,19 +741,17 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 
 static void gka_tunnel_free(struct gka_tunnel *kt)
 {
-	cancel_delayed_work_sync(&kt->reread_work);
+	list_del_init(&kt->reread_node);
 	if (kt->enabled) {
 		gka_nl_notify(kt, GRE_KEEPALIVE_REASON_TUNNEL_GONE);
 		__gka_tunnel_disable(kt);
 	}
-	spin_lock_bh(&kt->lock);
-	kt->reflect = false;
-	spin_unlock_bh(&kt->lock);
+	gka_set_reflect(kt, false);
 	gka_reflect_sync(kt);
 	gka_sysfs_del(kt);
 	hash_del_rcu(&kt->dev_node);
 	netdev_put(kt->dev, &kt->dev_tracker);
-	/* The receive hook may still be looking at it. */
+	/* The receive hooks may still be looking at it. */
 	kfree_rcu(kt, rcu);
 }
 
@@ -696,4 +774,9 @@ void gka_tunnel_detach_all(void)
 	ASSERT_RTNL();
 	hash_for_each_safe(gka_by_dev, bkt, tmp, kt, dev_node)
 		gka_tunnel_free(kt);
+}
+
+void gka_tunnel_flush(void)
+{
+	cancel_work_sync(&gka_reread_work);
 }

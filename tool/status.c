@@ -34,7 +34,7 @@ static const enum mnl_attr_data_type gk_attr_types[GRE_KEEPALIVE_A_MAX + 1] = {
 	[GRE_KEEPALIVE_A_ADMIN_UP]	 = MNL_TYPE_U8,
 	[GRE_KEEPALIVE_A_REFLECT]	 = MNL_TYPE_U8,
 	[GRE_KEEPALIVE_A_REFLECTED]	 = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_REFUSED]	 = MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_PASSED]	 = MNL_TYPE_U64,
 };
 
 static const char * const gk_reason_names[] = {
@@ -118,7 +118,7 @@ int gk_status_parse(const struct nlmsghdr *nlh, struct gk_status *st)
 	st->has_reflect = tb[GRE_KEEPALIVE_A_REFLECT];
 	st->reflect = get_u8(tb[GRE_KEEPALIVE_A_REFLECT], 0);
 	st->reflected = get_u64(tb[GRE_KEEPALIVE_A_REFLECTED]);
-	st->refused = get_u64(tb[GRE_KEEPALIVE_A_REFUSED]);
+	st->passed = get_u64(tb[GRE_KEEPALIVE_A_PASSED]);
 	if (tb[GRE_KEEPALIVE_A_SUSPENDED]) {
 		st->suspended = true;
 		copy_str(st->suspend_why, sizeof(st->suspend_why),
@@ -186,15 +186,15 @@ static void print_flags(FILE *f, const struct gk_status *st)
 		fputs(", admin down", f);
 }
 
-/* ", reflect on, reflected N, refused N", from kernels that say. */
+/* ", reflect on, reflected N, passed N", from kernels that say. */
 static void print_reflect(FILE *f, const struct gk_status *st)
 {
 	if (!st->has_reflect)
 		return;
-	fprintf(f, ", reflect %s, reflected %llu, refused %llu",
+	fprintf(f, ", reflect %s, reflected %llu, passed %llu",
 		st->reflect ? "on" : "off",
 		(unsigned long long)st->reflected,
-		(unsigned long long)st->refused);
+		(unsigned long long)st->passed);
 }
 
 void gk_status_print(FILE *f, const struct gk_status *st)
@@ -252,7 +252,7 @@ void gk_status_json(struct json *j, const struct gk_status *st)
 	if (st->has_reflect) {
 		json_bool(j, "reflect", st->reflect);
 		json_u64(j, "reflected", st->reflected);
-		json_u64(j, "refused", st->refused);
+		json_u64(j, "passed", st->passed);
 	}
 	if (st->suspended)
 		json_string(j, "suspended", st->suspend_why);

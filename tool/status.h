@@ -32,7 +32,7 @@ struct gk_status {
 	bool has_reflect;		/* kernel reports reflection */
 	bool reflect;
 	__u64 reflected;
-	__u64 refused;
+	__u64 passed;
 	bool suspended;
 	char suspend_why[256];
 	int reason;			/* enum gre_keepalive_reason, -1 if absent */

@@ -34,7 +34,7 @@ struct msg_spec {
 	int reason;
 	bool has_reflect;	/* kernels before reflection do not send it */
 	__u8 reflect;
-	__u64 reflected, refused;
+	__u64 reflected, passed;
 };
 
 static int failures;
@@ -73,7 +73,7 @@ static struct nlmsghdr *build(void *buf, const struct msg_spec *m, __u8 cmd)
 	if (m->has_reflect) {
 		mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_REFLECT, m->reflect);
 		put_u64_64bit(nlh, GRE_KEEPALIVE_A_REFLECTED, m->reflected);
-		put_u64_64bit(nlh, GRE_KEEPALIVE_A_REFUSED, m->refused);
+		put_u64_64bit(nlh, GRE_KEEPALIVE_A_PASSED, m->passed);
 	}
 	if (m->suspended)
 		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_SUSPENDED, m->suspended);
@@ -174,23 +174,23 @@ static void test_show(void)
 	m.has_reflect = true;
 	m.reflect = 1;
 	m.reflected = 41;
-	m.refused = 5;
+	m.passed = 5;
 	parse(&m, GRE_KEEPALIVE_CMD_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	expect("show disabled, reflecting", out,
-	       "gre2: keepalive off, reflect on, reflected 41, refused 5\n");
+	       "gre2: keepalive off, reflect on, reflected 41, passed 5\n");
 
 	m = gre1;
 	m.has_reflect = true;
 	m.reflect = 0;
-	m.refused = 18446744073709551615ULL;
+	m.passed = 18446744073709551615ULL;
 	m.admin_up = 0;
 	parse(&m, GRE_KEEPALIVE_CMD_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	expect("show enabled, not reflecting", out,
-	       "gre1: keepalive 5 s, retries 4, line protocol up, counter 0, sent 1234, replies 1230, errors 0, transitions 2, last change 2026-11-22 01:02:03 UTC, last reply 2026-11-22 01:10:00 UTC, reflect off, reflected 0, refused 18446744073709551615, admin down\n");
+	       "gre1: keepalive 5 s, retries 4, line protocol up, counter 0, sent 1234, replies 1230, errors 0, transitions 2, last change 2026-11-22 01:02:03 UTC, last reply 2026-11-22 01:10:00 UTC, reflect off, reflected 0, passed 18446744073709551615, admin down\n");
 
 	m = gre1;
 	m.interval_ms = 100;
@@ -337,7 +337,7 @@ static void test_events(void)
 	gk_event_json(cap_begin(&c), &st, now);
 	out = cap_end(&c);
 	expect("event reflect changed json", out,
-	       "{\"time\":\"2026-11-22T01:02:03Z\",\"event\":\"reflect-changed\",\"ifname\":\"gre1\",\"ifindex\":7,\"enabled\":false,\"admin_up\":true,\"interval_ms\":5000,\"retries\":4,\"line_protocol\":\"up\",\"counter\":0,\"probes_sent\":1234,\"probe_errors\":0,\"replies\":1230,\"transitions\":2,\"last_change\":\"2026-11-22T01:02:03Z\",\"last_reply\":\"2026-11-22T01:10:00Z\",\"reflect\":false,\"reflected\":3,\"refused\":0}\n");
+	       "{\"time\":\"2026-11-22T01:02:03Z\",\"event\":\"reflect-changed\",\"ifname\":\"gre1\",\"ifindex\":7,\"enabled\":false,\"admin_up\":true,\"interval_ms\":5000,\"retries\":4,\"line_protocol\":\"up\",\"counter\":0,\"probes_sent\":1234,\"probe_errors\":0,\"replies\":1230,\"transitions\":2,\"last_change\":\"2026-11-22T01:02:03Z\",\"last_reply\":\"2026-11-22T01:10:00Z\",\"reflect\":false,\"reflected\":3,\"passed\":0}\n");
 
 	m = gre1;
 	m.reason = 200;

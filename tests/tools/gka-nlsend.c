@@ -90,7 +90,7 @@ static const char * const attr_names[] = {
 	[GRE_KEEPALIVE_A_ADMIN_UP]		= "admin_up",
 	[GRE_KEEPALIVE_A_REFLECT]		= "reflect",
 	[GRE_KEEPALIVE_A_REFLECTED]		= "reflected",
-	[GRE_KEEPALIVE_A_REFUSED]		= "refused",
+	[GRE_KEEPALIVE_A_PASSED]		= "passed",
 };
 
 /* Fails to compile when attr_names[] no longer matches enum gre_keepalive_attr. */

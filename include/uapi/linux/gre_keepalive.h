@@ -81,8 +81,9 @@ enum gre_keepalive_attr {
 						 * keepalives
 						 */
 	GRE_KEEPALIVE_A_REFLECTED,		/* u64, peer's probes sent back */
-	GRE_KEEPALIVE_A_REFUSED,		/* u64, packets claiming to be
-						 * probes that were dropped
+	GRE_KEEPALIVE_A_PASSED,			/* u64, packets claiming to be
+						 * probes that were not ours
+						 * to answer, left to the stack
 						 */
 
 	__GRE_KEEPALIVE_A_MAX,
