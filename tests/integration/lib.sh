@@ -57,6 +57,10 @@ wait_for() {
 	done
 }
 
+# never_within TIMEOUT_MS command...: the condition does not become true
+# within the window; the window is what is asserted, not a pause.
+never_within() { ! wait_for "$@"; }
+
 # Under a KASAN+lockdep kernel on TCG every exec costs seconds, an
 # "ip netns exec" (mount namespace, sysfs remount) several: so each test
 # namespace gets its sysfs mounted once at /run/sys-NS, read and written
