@@ -33,7 +33,7 @@ say "router A: gre1 $A_WAN -> $B_WAN, keepalive 1 s, retries 3"
 keepalive a gre1 1000 3 || fatal "enable keepalive"
 wait_for 5000 ka_at_least a gre1 replies 2
 say "gre1 line protocol $(line)"
-say "router B answers: reflected $(ka b gre1 reflected), refused $(ka b gre1 refused), forwarding $(in_ns b cat /proc/sys/net/ipv4/ip_forward)"
+say "router B answers: reflected $(ka b gre1 reflected), passed on $(ka b gre1 passed), forwarding $(in_ns b cat /proc/sys/net/ipv4/ip_forward)"
 say "A -> B's LAN: $(route_to_lan)"
 
 say ">>> WAN black-holes the tunnel's path to $B_WAN"

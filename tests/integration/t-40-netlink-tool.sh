@@ -15,7 +15,7 @@ check "genl ctrl list shows the family" \
 
 out=$(gka a show gre1)
 check_eq "show before set" \
-	"gre1: keepalive off, reflect on, reflected 0, refused 0" "$out"
+	"gre1: keepalive off, reflect on, reflected 0, passed 0" "$out"
 
 check "set interval 1 retries 3" gka a set gre1 interval 1 retries 3
 out=$(gka a show gre1)
@@ -78,7 +78,7 @@ check "reply event says line up" \
 
 check_eq "del disables" 0 "$(ka a gre1 enabled)"
 check_eq "show after del" \
-	"gre1: keepalive off, reflect on, reflected 0, refused 0" \
+	"gre1: keepalive off, reflect on, reflected 0, passed 0" \
 	"$(gka a show gre1)"
 check "del of a disabled tunnel is a no-op" gka a del gre1
 finish

@@ -3,8 +3,8 @@
 # Reflection over IPv6: MikroTik's keepalives through an ip6gre tunnel
 # (inner IPv6, GRE protocol type 0x86DD and nothing behind it) and the
 # Cisco-style type 0 come back to the peer; probes for anyone else, from
-# anyone else, or with hop limit 1 go nowhere and are counted. B keeps
-# IPv6 forwarding off.
+# anyone else, or with hop limit 1 are left to the stack and counted. B
+# keeps IPv6 forwarding off, so the stack drops them.
 . /tests/integration/lib.sh
 
 A6=2001:db8:1::1
@@ -50,7 +50,8 @@ check_eq "reflected too" \
 	"$(cap_out)"
 check_eq "two reflected" 2 "$(ka b gre6 reflected)"
 
-# Refusals, then a good probe: the capture stops at its reflection.
+# Not ours to answer, then a good probe: the capture stops at its
+# reflection. B forwards nothing, so what is passed on goes nowhere.
 capture_start b b0 4344 || fatal "capture on b0"
 wire a probe6 $B6 $B6 2001:db8:1::99 flow 1 ||
 	not_ok "send: third-party destination"
@@ -62,9 +63,9 @@ check_eq "capture saw the good probe's reflection" 0 $?
 sed 's/^/  /' $CAP
 check_eq "only the good probe went out" 1 "$(cap_out | wc -l)"
 check "and it was the good one" out_has ' flow=4344 ' cap_out
-check_eq "refused the three" 3 "$(ka b gre6 refused)"
+check_eq "passed the three on" 3 "$(ka b gre6 passed)"
 check_eq "reflected the good one" 3 "$(ka b gre6 reflected)"
 check "the tool shows them" out_has \
-	'^gre6: keepalive off, reflect on, reflected 3, refused 3$' \
+	'^gre6: keepalive off, reflect on, reflected 3, passed 3$' \
 	in_ns b gre-keepalive show gre6
 finish
