@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the test guest's initramfs: busybox, iproute2, kmod and util-linux
-# with their shared libraries, kernel modules, and the test tree.
+# Build the test guest's initramfs: busybox, iproute2, nft, kmod and
+# util-linux with their shared libraries, kernel modules, and the test tree.
 #   mkinitramfs.sh OUT RELEASE [--stock-root DIR | --kernel-tree DIR]
 #                  [--ko FILE]... [--mod-tree DIR]... [--bin FILE]...
 #                  [--file SRC DEST]...
@@ -58,6 +58,7 @@ done
 add_with_libs /usr/bin/ip /usr/bin/ip
 add_with_libs /usr/sbin/tc /usr/sbin/tc
 add_with_libs /usr/sbin/genl /usr/sbin/genl
+add_with_libs /usr/sbin/nft /usr/sbin/nft
 add_with_libs /usr/bin/kmod /usr/bin/kmod
 for t in insmod rmmod modprobe depmod lsmod modinfo; do
 	ln -sf /usr/bin/kmod "$root/usr/sbin/$t"
@@ -70,17 +71,43 @@ for b in "${bins[@]}"; do
 done
 install -D -m 0755 "$(readlink -f /lib64/ld-linux-x86-64.so.2)" \
 	"$root/lib64/ld-linux-x86-64.so.2"
+# Protocol and service names: nft's "meta l4proto gre", ip xfrm's
+# "proto gre" resolve them there.
+for f in /etc/protocols /etc/services; do
+	if [ -e "$f" ]; then install -m 0644 "$f" "$root$f"; fi
+done
 echo "root:x:0:0:root:/root:/bin/sh" > "$root/etc/passwd"
 echo "nobody:x:65534:65534:nobody:/:/bin/sh" >> "$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 
 moddir="$root/lib/modules/$release"
 mkdir -p "$moddir/extra"
+# What the tests use from the stock tree, with dependencies: the devices
+# and qdiscs, nftables, IPsec (ESP, ip xfrm) and the crypto ESP asks for
+# by algorithm name: rfc4106(gcm(aes)) (gcm, ctr, ghash, seqiv) and
+# authenc(hmac(sha256),cbc(aes)) (authenc, echainiv), with the x86
+# versions, and the default RNG that seqiv and echainiv draw their IVs
+# from (drbg, seeded by jitterentropy, its HMAC on sha512): without it
+# every "ip xfrm state add" with a real cipher fails ("Kernel was unable
+# to initialize cryptographic operations"). The kernel loads them by
+# alias (crypto-gcm, crypto-stdrng, ...), which depmod writes. A module
+# built in, or absent from this kernel, is skipped.
+stock_modules=(
+	veth dummy ip_gre ip6_gre sch_netem vrf sch_fq
+	nf_tables
+	esp4 esp6 xfrm_user xfrm_algo
+	gcm ctr ghash_generic ghash_clmulni_intel seqiv echainiv authenc
+	aes_generic aesni_intel cryptd crypto_simd sha256_generic sha256_ssse3
+	cbc hmac drbg jitterentropy_rng sha512_generic sha512_ssse3
+)
 if [ -n "$stock_root" ]; then
-	# Only what the tests use, with dependencies, from the stock tree.
-	for m in veth dummy ip_gre ip6_gre sch_netem vrf; do
-		modprobe -d "$stock_root" -S "$release" --show-depends "$m" |
-			awk '$1 == "insmod" { print $2 }'
+	for m in "${stock_modules[@]}"; do
+		if ! deps=$(modprobe -d "$stock_root" -S "$release" \
+			--show-depends "$m" 2>/dev/null); then
+			log "mkinitramfs: no module $m in $release, skipped"
+			continue
+		fi
+		awk '$1 == "insmod" { print $2 }' <<< "$deps"
 	done | sort -u | while read -r ko; do
 		rel=${ko#"$stock_root"}
 		install -D -m 0644 "$ko" "$root$rel"
