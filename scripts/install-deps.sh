@@ -10,7 +10,7 @@ packages=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio xz-utils
 	kmod rsync python3 sparse pkg-config libmnl-dev
 	linux-source-6.1 linux-headers-amd64
-	qemu-system-x86 busybox-static iproute2 util-linux groff-base nftables
+	qemu-system-x86 busybox-static iproute2 util-linux groff-base nftables netbase
 	dpkg-dev debhelper dh-dkms dkms lintian debootstrap
 )
 
