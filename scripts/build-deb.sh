@@ -54,7 +54,7 @@ else
 		--exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' \
 		--exclude='.*.cmd' --exclude='*.order' --exclude=Module.symvers \
 		--exclude='*.d' --exclude=./tool/gre-keepalive --exclude=./tool/test-format \
-		--exclude=./tests/tools/gka-nlsend --exclude=./tests/tools/gka-wire --exclude=./tests/tools/now-ns \
+		--exclude=./tests/tools/gka-nlsend --exclude=./tests/tools/gka-wire --exclude=./tests/tools/now-ns --exclude=./tests/tools/gka-failload \
 		-cf - . | tar -C "$tree" -xf -
 fi
 

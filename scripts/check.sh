@@ -75,7 +75,7 @@ st=$?
 [ $st = 0 ] || cat "$OUT/tool-check.log"
 result "tool self-check: arguments, output formats, man page" $st
 tools=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend"
-	--bin "$REPO_ROOT/tests/tools/gka-wire"
+	--bin "$REPO_ROOT/tests/tools/gka-wire" --bin "$REPO_ROOT/tests/tools/gka-failload"
 	--bin "$REPO_ROOT/tests/tools/now-ns")
 
 stock_ko=$OUT/stock-w1/src-tree/gre_keepalive.ko

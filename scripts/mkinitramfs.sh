@@ -94,7 +94,7 @@ mkdir -p "$moddir/extra"
 # built in, or absent from this kernel, is skipped.
 stock_modules=(
 	veth dummy ip_gre ip6_gre sch_netem vrf sch_fq
-	nf_tables
+	nf_tables nfnetlink_hook
 	esp4 esp6 xfrm_user xfrm_algo
 	gcm ctr ghash_generic ghash_clmulni_intel seqiv echainiv authenc
 	aes_generic aesni_intel cryptd crypto_simd sha256_generic sha256_ssse3

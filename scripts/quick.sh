@@ -31,7 +31,7 @@ kos=()
 for ko in "$OUT/quick-$flavour"/src-tree/*.ko; do kos+=(--ko "$ko"); done
 "$REPO_ROOT/scripts/build-tools.sh" >&2
 kos+=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend" \
-	--bin "$REPO_ROOT/tests/tools/gka-wire" \
+	--bin "$REPO_ROOT/tests/tools/gka-wire" --bin "$REPO_ROOT/tests/tools/gka-failload" \
 	--bin "$REPO_ROOT/tests/tools/now-ns")
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/quick-$flavour.cpio.gz" "$rel" \
 	"${extra[@]}" "${kos[@]}" 2>/dev/null
