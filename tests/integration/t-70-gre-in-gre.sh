@@ -49,26 +49,34 @@ check "outer comes back" wait_for 3000 carrier_is a gre1 1
 check "inner comes back" wait_for 3000 carrier_is a gre2 1
 
 # No single peer, no hook: a namespace whose only tunnels are a gretap and
-# an NBMA gre has none of our hooks, and what comes out of them is left
-# alone (nothing counted).
+# an NBMA gre has none of our hooks. nft lists a namespace's netfilter
+# hooks with their functions where the kernel has nfnetlink_hook (the
+# debug kernel; Debian's config leaves it out, and there t-50 shows that
+# what comes out of such tunnels is not even counted).
 netns_add c
 ip -n c link add tap1 type gretap local 192.0.2.9 remote 198.51.100.9
 ip -n c link add nbma1 type gre local 192.0.2.9
 ip -n c link set tap1 up
 ip -n c link set nbma1 up
 check_eq "gretap: reflect is configured on" 1 "$(ka c tap1 reflect)"
-# nft lists every netfilter hook of the namespace, with its function.
 hooks_c() { in_ns c nft list hooks > /tmp/hooks 2>&1; }
-check "the namespace's hooks can be listed" hooks_c
-check "no reflection hook for gretap or NBMA" \
-	sh -c '! grep -q gka_ /tmp/hooks'
-cat /tmp/hooks | sed 's/^/  /'
-ip -n c link add gre5 type gre local 192.0.2.9 remote 198.51.100.9
-ip -n c link set gre5 up
-check "a point-to-point tunnel takes it" \
-	out_has gka_pre_routing in_ns c nft list hooks
-ip -n c link del gre5
-check "the hooks can be listed again" hooks_c
-check "and it gives the hook back when it goes" \
-	sh -c '! grep -q gka_ /tmp/hooks'
+# A chain of our own, so that the listing has something to show.
+in_ns c nft add table inet t &&
+	in_ns c nft add chain inet t c '{ type filter hook input priority 0; }' ||
+	not_ok "nft chain in c"
+hooks_c
+if grep -q nft_do_chain /tmp/hooks; then
+	check "no reflection hook for gretap or NBMA" \
+		sh -c '! grep -q gka_ /tmp/hooks'
+	ip -n c link add gre5 type gre local 192.0.2.9 remote 198.51.100.9
+	ip -n c link set gre5 up
+	hooks_c
+	check "a point-to-point tunnel takes it" grep -q gka_pre_routing /tmp/hooks
+	sed 's/^/  /' /tmp/hooks
+	ip -n c link del gre5
+	hooks_c
+	check "and gives it back when it goes" sh -c '! grep -q gka_ /tmp/hooks'
+else
+	echo "  this kernel cannot list netfilter hooks (no nfnetlink_hook)"
+fi
 finish

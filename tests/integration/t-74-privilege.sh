@@ -50,9 +50,9 @@ check "root: 100 ms accepted" in_ns a gre-keepalive set gre1 interval 100ms
 # --- A tunnel whose underlay belongs to someone else ----------------------
 # Root makes gre7 in a (the underlay) and hands it to an unprivileged
 # user's own namespace, as a host hands a tunnel to a container.
-: > /tmp/holder
+rm -f /tmp/holder
 as_nobody /usr/bin/unshare -Urn sh -c 'echo $$ > /tmp/holder; exec sleep 600' &
-holder_ready() { read -r KA < /tmp/holder && [ -n "$KA" ]; }
+holder_ready() { [ -s /tmp/holder ]; }
 wait_for 5000 holder_ready || fatal "unprivileged namespace"
 read -r holder < /tmp/holder
 ip -n a link add gre7 type gre local $A_WAN remote 198.51.100.7 ttl 64
@@ -62,11 +62,11 @@ ip -n a link set gre7 netns "$holder" || fatal "hand gre7 over"
 # capability over a.
 in_holder() {
 	in_ns a /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups \
-		/usr/bin/nsenter -t "$holder" -U -n "$@"
+		/usr/bin/nsenter --preserve-credentials -t "$holder" -U -n "$@"
 }
 check_eq "container: tunnel visible" \
 	"msg ifname=gre7 enabled=0 interval_ms=10000 retries=3 line=1" \
-	"$(in_holder gka-nlsend get ifname:str:gre7)"
+	"$(in_holder gka-nlsend get ifname:str:gre7 | head -1)"
 check_eq "container: enabling keepalive refused" \
 	"error EPERM needs CAP_NET_ADMIN in the tunnel's underlay network namespace" \
 	"$(in_holder gka-nlsend set ifname:str:gre7 interval_ms:u32:5000)"
@@ -79,7 +79,7 @@ check_eq "container: disabling allowed" ok \
 	"$(in_holder gka-nlsend del ifname:str:gre7)"
 check_eq "container: nothing enabled" \
 	"msg ifname=gre7 enabled=0 interval_ms=10000 retries=3 line=1" \
-	"$(in_holder gka-nlsend get ifname:str:gre7)"
+	"$(in_holder gka-nlsend get ifname:str:gre7 | head -1)"
 kill "$holder" 2>/dev/null
 wait
 finish
