@@ -65,7 +65,7 @@ in_ns c nft add table inet t &&
 	in_ns c nft add chain inet t c '{ type filter hook input priority 0; }' ||
 	not_ok "nft chain in c"
 hooks_c
-if grep -q nft_do_chain /tmp/hooks; then
+if grep -q 'chain inet t c' /tmp/hooks; then
 	check "no reflection hook for gretap or NBMA" \
 		sh -c '! grep -q gka_ /tmp/hooks'
 	ip -n c link add gre5 type gre local 192.0.2.9 remote 198.51.100.9
