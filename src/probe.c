@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The keepalive probe on the wire (Cisco's format, REFERENCE §1).
+ * The keepalive probe on the wire (Cisco's format; see
+ * Documentation/keepalive.md).
  *
  * We send, through our own tunnel, an IPv4 packet addressed from the peer
  * back to us that carries an empty GRE header with protocol type 0. The

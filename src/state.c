@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Counter semantics as Cisco documents them (REFERENCE §1): every probe
- * sent increments the counter, a reply resets it; the line protocol stays
- * up while counter < retries and goes down the next time a probe is due.
+ * Counter semantics as Cisco documents them (Documentation/keepalive.md):
+ * every probe sent increments the counter, a reply resets it; the line
+ * protocol stays up while counter < retries and goes down the next time a
+ * probe is due.
  */
 #include <linux/limits.h>
 

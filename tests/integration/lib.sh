@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for the guest's integration tests; sourced by each test.
 #
-# busybox runs its own applets before PATH (REFERENCE §4), so the real
+# busybox runs its own applets before PATH, so the real
 # iproute2 and kmod are reached through functions with full paths.
 ip() { /usr/bin/ip "$@"; }
 tc() { /usr/sbin/tc "$@"; }
@@ -149,7 +149,7 @@ tunnels() {
 	tunnel b gre1 $B_WAN $A_WAN $B_IN "$@"
 }
 
-# What a plain Linux router needs to answer keepalives (REFERENCE §2).
+# What a plain Linux router needs to answer keepalives (the martian check).
 reflector() {
 	in_ns "$1" sh -c "echo 1 > /proc/sys/net/ipv4/ip_forward &&
 		echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter &&
