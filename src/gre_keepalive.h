@@ -37,7 +37,8 @@ struct gka_tunnel {
 
 	/* Under RTNL. */
 	bool usable;			/* the tunnel's parameters allow it */
-	bool hooked;			/* in gka_by_peer, holds a receive hook */
+	bool hashed;			/* in gka_by_peer: usable */
+	bool hooked;			/* holds a receive hook: enabled too */
 	bool peer_unhashed;		/* peer_gp is set */
 	unsigned long peer_gp;		/* RCU state when last unhashed */
 	bool sysfs_added;
@@ -131,14 +132,17 @@ bool gka_is_tunnel_device(const struct net_device *dev);
 int gka_tunnel_check(const struct net_device *dev, const char **why);
 
 /*
- * tunnel.c: called by the receive hook in softirq context under RCU. Finds
- * the tunnel in @underlay that a reply from @saddr to @daddr, received on
- * device @iif, answers, and counts it; false when the packet answers no
- * tunnel of ours.
+ * tunnel.c: called by the reply hook under RCU. The tunnel of @underlay
+ * that ip_gre would hand a reply from @saddr to @daddr, received on
+ * device @iif, if it runs keepalive; NULL if it is nobody's or a tunnel
+ * without keepalive. Changes nothing.
  */
-bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
-			      __be32 daddr, int iif,
-			      const struct gka_reply *reply);
+struct gka_tunnel *gka_tunnel_reply_owner(const struct net *underlay,
+					  __be32 saddr, __be32 daddr, int iif,
+					  const struct gka_reply *reply);
+/* Count the reply; false if @kt stopped or changed in the meantime. */
+bool gka_tunnel_take_reply(struct gka_tunnel *kt, __be32 saddr, __be32 daddr,
+			   const struct gka_reply *reply);
 
 /*
  * reflect.c: called by the reflection hooks in softirq context under RCU,

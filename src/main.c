@@ -13,6 +13,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
@@ -63,11 +64,48 @@ static void gka_failed(struct net_device *dev, const char *what, int err)
 	net_warn_ratelimited("%s: %s (%d)\n", dev->name, what, err);
 }
 
+static bool gka_current_net_admin(const struct gka_caller *caller,
+				  struct user_namespace *ns)
+{
+	return ns_capable_noaudit(ns, CAP_NET_ADMIN);
+}
+
+/*
+ * auto_enable on a tunnel we have just met, with the privilege of whoever
+ * made it (or loads the module): an unprivileged user namespace gets no
+ * sub-second timers from a module default either.
+ */
+static void gka_auto_enable(struct gka_tunnel *kt)
+{
+	const struct gka_caller creator = {
+		.net_admin = gka_current_net_admin,
+	};
+	const struct gka_change on = {
+		.set = GKA_SET_ENABLED | GKA_SET_INTERVAL | GKA_SET_RETRIES,
+		.enabled = true,
+		.interval_ms = default_interval_ms,
+		.retries = default_retries,
+	};
+	const char *why;
+	int err;
+
+	if (!auto_enable)
+		return;
+	err = gka_tunnel_apply(kt, &on, &creator, &why);
+	/* Tunnels that cannot run keepalive (gre0, NBMA, gretap) are skipped. */
+	if (err == -EOPNOTSUPP || err == -EPERM)
+		pr_debug("%s: not auto-enabled: %s\n", kt->dev->name, why);
+	else if (err)
+		gka_failed(kt->dev, why, err);
+}
+
+/* The tunnel's state; met for the first time, it gets the defaults. */
 static struct gka_tunnel *gka_track(struct net_device *dev)
 {
 	struct gka_tunnel *kt = gka_tunnel_find(dev);
 	int err;
 
+	/* Moved between namespaces: it keeps what it had. */
 	if (kt)
 		return kt;
 	err = gka_tunnel_attach(dev, default_interval_ms, default_retries,
@@ -77,26 +115,9 @@ static struct gka_tunnel *gka_track(struct net_device *dev)
 			   err);
 		return NULL;
 	}
-	return gka_tunnel_find(dev);
-}
-
-static void gka_auto_enable(struct gka_tunnel *kt)
-{
-	const struct gka_change on = {
-		.set = GKA_SET_ENABLED,
-		.enabled = true,
-	};
-	const char *why;
-	int err;
-
-	if (!auto_enable || kt->enabled)
-		return;
-	err = gka_tunnel_apply(kt, &on, NULL, &why);
-	/* Tunnels that cannot run keepalive (gre0, NBMA, gretap) are skipped. */
-	if (err == -EOPNOTSUPP)
-		pr_debug("%s: not auto-enabled: %s\n", kt->dev->name, why);
-	else if (err)
-		gka_failed(kt->dev, why, err);
+	kt = gka_tunnel_find(dev);
+	gka_auto_enable(kt);
+	return kt;
 }
 
 static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -111,9 +132,7 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case NETDEV_REGISTER:
-		kt = gka_track(dev);
-		if (kt)
-			gka_auto_enable(kt);
+		gka_track(dev);
 		break;
 	case NETDEV_UNREGISTER:
 		/* A move to another netns keeps device, underlay and peer. */

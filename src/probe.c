@@ -93,8 +93,7 @@ enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
 	 * source routes, the reserved bits or a version (1 is PPTP's
 	 * enhanced GRE) make it someone else's packet.
 	 */
-	if (flags & (GKA_GRE_ROUTING | GKA_GRE_SEQ | GKA_GRE_RESERVED0 |
-		     GKA_GRE_VERSION))
+	if (flags & GKA_GRE_NOT_KEEPALIVE)
 		return GKA_REPLY_MALFORMED;
 
 	reply->with_csum = flags & GKA_GRE_CSUM;
@@ -161,6 +160,17 @@ const char *gka_reflect_verdict_name(enum gka_reflect_verdict v)
 	return (unsigned int)v < ARRAY_SIZE(names) ? names[v] : "unknown";
 }
 
+__be32 gka_gre_key(const void *gre)
+{
+	const u8 *p = gre;
+	u16 flags = get_unaligned_be16(p);
+
+	if (!(flags & GKA_GRE_KEY))
+		return 0;
+	return get_unaligned((const __be32 *)(p + GKA_GRE_BASE_LEN +
+					      (flags & GKA_GRE_CSUM ? 4 : 0)));
+}
+
 /* Header length of a GRE header with these flags. */
 static size_t gka_gre_hlen(u16 flags)
 {
@@ -209,13 +219,13 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	if (gre_len < hlen)
 		return GKA_PASS_TRUNCATED;
 	/*
-	 * Version 1 is PPTP's, a source route is no keepalive, a fragment
-	 * or a payload means someone built something else; the header
-	 * checksum was verified by the stack, but this function trusts
-	 * nobody.
+	 * A keepalive is a bare GRE header with at most a checksum and a
+	 * key. Version 1 is PPTP's; a source route, sequence number,
+	 * reserved bit, fragment or payload means someone built something
+	 * else. The IP header checksum was verified by the stack, but this
+	 * function trusts nobody.
 	 */
-	if (flags & (GKA_GRE_ROUTING | GKA_GRE_VERSION) ||
-	    frag & IP_MF || gre_len > GKA_REPLY_MAX_LEN ||
+	if (flags & GKA_GRE_NOT_KEEPALIVE || frag & IP_MF || gre_len != hlen ||
 	    ip_fast_csum(iph, iph->ihl))
 		return GKA_PASS_MALFORMED;
 
@@ -269,8 +279,7 @@ enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
 	/* From here on the packet claims to be a keepalive. */
 	if (gre_len < hlen)
 		return GKA_PASS_TRUNCATED;
-	if (flags & (GKA_GRE_ROUTING | GKA_GRE_VERSION) ||
-	    gre_len > GKA_REPLY_MAX_LEN)
+	if (flags & GKA_GRE_NOT_KEEPALIVE || gre_len != hlen)
 		return GKA_PASS_MALFORMED;
 	if (ipv6_addr_any(&ends->remote6))
 		return GKA_PASS_NO_PEER;

@@ -18,6 +18,10 @@
 #define GKA_GRE_RESERVED0	0x0ff8
 #define GKA_GRE_VERSION		0x0007
 
+/* No keepalive, probe or reply, carries any of these. */
+#define GKA_GRE_NOT_KEEPALIVE	(GKA_GRE_ROUTING | GKA_GRE_SEQ | \
+				 GKA_GRE_RESERVED0 | GKA_GRE_VERSION)
+
 #define GKA_GRE_BASE_LEN	4
 #define GKA_INNER_TTL		255
 
@@ -140,6 +144,12 @@ enum gka_reflect_verdict {
 };
 
 const char *gka_reflect_verdict_name(enum gka_reflect_verdict v);
+
+/*
+ * The key of the GRE header at @gre (0 if none), as the IPsec flow of a
+ * forwarded packet carries it. The header must be complete.
+ */
+__be32 gka_gre_key(const void *gre);
 
 /*
  * Decide about a packet that came out of a tunnel with addresses @ends.

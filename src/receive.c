@@ -49,12 +49,16 @@ static unsigned int gka_local_in(void *priv, struct sk_buff *skb,
 	u8 buf[GKA_REPLY_MAX_LEN];
 	struct gka_reply reply;
 	unsigned int off, len;
+	struct gka_tunnel *kt;
 	const __be16 *proto;
+	__be32 saddr, daddr;
 	__be16 _proto;
 	const u8 *gre;
 
 	if (iph->protocol != IPPROTO_GRE)
 		return NF_ACCEPT;
+	saddr = iph->saddr;
+	daddr = iph->daddr;
 
 	off = skb_network_offset(skb) + ip_hdrlen(skb);
 	if (skb->len < off + GKA_GRE_BASE_LEN)
@@ -70,17 +74,20 @@ static unsigned int gka_local_in(void *priv, struct sk_buff *skb,
 	if (!gre || gka_reply_parse(gre, len, &reply) != GKA_REPLY_OK)
 		return NF_ACCEPT;	/* ip_gre drops it as before */
 
+	kt = gka_tunnel_reply_owner(state->net, saddr, daddr,
+				    state->in->ifindex, &reply);
+	if (!kt)
+		return NF_ACCEPT;
 	/*
 	 * A reply counts only if the stack would let it in: a clear-text
 	 * forgery must not hold up a tunnel that IPsec protects. Refused, it
 	 * goes on to the stack's own check (counted there a second time),
-	 * which drops it as it would without us.
+	 * which drops it as it would without us. (The check may pull the
+	 * header: nothing read before it is looked at again.)
 	 */
 	if (!xfrm4_policy_check(NULL, XFRM_POLICY_IN, skb))
 		return NF_ACCEPT;
-
-	if (!gka_tunnel_deliver_reply(state->net, iph->saddr, iph->daddr,
-				      state->in->ifindex, &reply))
+	if (!gka_tunnel_take_reply(kt, saddr, daddr, &reply))
 		return NF_ACCEPT;
 
 	consume_skb(skb);

@@ -56,7 +56,8 @@ static void gka_reflect_prepare(struct gka_tunnel *kt, struct sk_buff *skb,
  * why it is not for us to answer; the packet is then as it came.
  */
 static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
-						 struct sk_buff *skb)
+						 struct sk_buff *skb,
+						 __be32 gre_key)
 {
 	const struct ip_tunnel *t = netdev_priv(kt->dev);
 	const struct iphdr *iph = ip_hdr(skb);
@@ -70,6 +71,7 @@ static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 	fl4.flowi4_proto = IPPROTO_GRE;
 	fl4.flowi4_tos = RT_TOS(iph->tos);
 	fl4.flowi4_mark = READ_ONCE(t->fwmark);
+	fl4.fl4_gre_key = gre_key;
 	/*
 	 * With a source set, this fails unless the source is one of ours;
 	 * with the protocol set, it applies the IPsec output policy.
@@ -96,7 +98,8 @@ static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 
 /* The same for IPv6, out of an ip6gre tunnel. */
 static enum gka_reflect_verdict gka_reflect_send6(struct gka_tunnel *kt,
-						  struct sk_buff *skb)
+						  struct sk_buff *skb,
+						  __be32 gre_key)
 {
 	const struct ip6_tnl *t = netdev_priv(kt->dev);
 	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
@@ -113,6 +116,7 @@ static enum gka_reflect_verdict gka_reflect_send6(struct gka_tunnel *kt,
 	fl6.flowi6_oif = READ_ONCE(t->parms.link);
 	fl6.flowi6_proto = IPPROTO_GRE;
 	fl6.flowi6_mark = READ_ONCE(t->parms.fwmark);
+	fl6.fl6_gre_key = gre_key;
 	dst = ip6_route_output(net, NULL, &fl6);
 	if (dst->error || dst->dev == kt->dev ||
 	    dst->dev->flags & IFF_LOOPBACK) {
@@ -146,10 +150,11 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 	unsigned int len;
 	bool on;
 
-	spin_lock(&kt->lock);
+	/* Hooks may run in process context: a queued packet's verdict. */
+	spin_lock_bh(&kt->lock);
 	on = kt->reflect;
 	ends = kt->ends;
-	spin_unlock(&kt->lock);
+	spin_unlock_bh(&kt->lock);
 	/* No single peer (gretap, NBMA): what comes out is transit. */
 	if (!on || (!ends.remote && ipv6_addr_any(&ends.remote6)))
 		return NF_ACCEPT;
@@ -164,17 +169,24 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 		v = gka_reflect_classify(pkt, len, skb->len, &ends);
 	if (v == GKA_REFLECT_PASS)
 		return NF_ACCEPT;
-	/* An IPv6 probe comes out of ip6gre alone: ends->remote6 says so. */
-	if (v == GKA_REFLECT_OK)
-		v = pf == NFPROTO_IPV6 ? gka_reflect_send6(kt, skb) :
-					 gka_reflect_send(kt, skb);
+	/*
+	 * An IPv6 probe comes out of ip6gre alone: ends->remote6 says so.
+	 * The classifier saw the whole GRE header within @pkt.
+	 */
+	if (v == GKA_REFLECT_OK && pf == NFPROTO_IPV6)
+		v = gka_reflect_send6(kt, skb, gka_gre_key((const u8 *)pkt +
+							   sizeof(struct ipv6hdr)));
+	else if (v == GKA_REFLECT_OK)
+		v = gka_reflect_send(kt, skb,
+				     gka_gre_key((const u8 *)pkt +
+						 ((const struct iphdr *)pkt)->ihl * 4));
 
-	spin_lock(&kt->lock);
+	spin_lock_bh(&kt->lock);
 	if (v == GKA_REFLECT_OK)
 		kt->reflected++;
 	else
 		kt->passed++;
-	spin_unlock(&kt->lock);
+	spin_unlock_bh(&kt->lock);
 
 	if (v == GKA_REFLECT_OK)
 		return NF_STOLEN;	/* ip_local_out() has it now */

@@ -29,10 +29,14 @@
 
 /* Every GRE tunnel device we know of, by device. Writers hold RTNL. */
 static DEFINE_HASHTABLE(gka_by_dev, GKA_HASH_BITS);
-/* Tunnels with keepalive enabled, by (underlay netns, remote). */
+/*
+ * Point-to-point gre tunnels, keepalive or not, by (underlay netns,
+ * remote): a reply belongs to the tunnel ip_gre would give it to, which
+ * may be one without keepalive. Writers hold RTNL.
+ */
 static DEFINE_HASHTABLE(gka_by_peer, GKA_HASH_BITS);
 
-static u32 gka_peer_hash(const struct net *underlay, __be32 remote)
+static u32 gka_peer_key(const struct net *underlay, __be32 remote)
 {
 	return jhash_1word((__force u32)remote, net_hash_mix(underlay));
 }
@@ -247,34 +251,42 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
-			      __be32 daddr, int iif,
-			      const struct gka_reply *reply)
+struct gka_tunnel *gka_tunnel_reply_owner(const struct net *underlay,
+					  __be32 saddr, __be32 daddr, int iif,
+					  const struct gka_reply *reply)
 {
-	u32 hash = gka_peer_hash(underlay, saddr);
+	u32 key = gka_peer_key(underlay, saddr);
 	struct gka_tunnel *kt, *best = NULL;
-	enum gka_transition tr = GKA_STAY;
 	unsigned int rank, best_rank = 0;
-	bool taken = false;
+	bool active, best_active = false;
 
-	hash_for_each_possible_rcu(gka_by_peer, kt, peer_node, hash) {
-		if (kt->underlay != underlay)
+	hash_for_each_possible_rcu(gka_by_peer, kt, peer_node, key) {
+		if (kt->underlay != underlay ||
+		    !(READ_ONCE(kt->dev->flags) & IFF_UP))
 			continue;
-		spin_lock(&kt->lock);
-		rank = kt->active &&
-		       gka_reply_match(&kt->match, reply, saddr, daddr) ==
+		spin_lock_bh(&kt->lock);
+		rank = gka_reply_match(&kt->match, reply, saddr, daddr) ==
 		       GKA_REPLY_OK ? gka_reply_rank(&kt->match, iif) : 0;
-		spin_unlock(&kt->lock);
-		if (rank > best_rank) {
+		active = kt->active;
+		spin_unlock_bh(&kt->lock);
+		/* Newest first here: ties go to the older, as in ip_gre. */
+		if (rank && rank >= best_rank) {
 			best = kt;
 			best_rank = rank;
+			best_active = active;
 		}
 	}
-	if (!best)
-		return false;
+	return best_active ? best : NULL;
+}
 
-	kt = best;
-	spin_lock(&kt->lock);
+bool gka_tunnel_take_reply(struct gka_tunnel *kt, __be32 saddr, __be32 daddr,
+			   const struct gka_reply *reply)
+{
+	enum gka_transition tr = GKA_STAY;
+	bool taken = false;
+
+	/* Hooks may run in process context: a queued packet's verdict. */
+	spin_lock_bh(&kt->lock);
 	/* Stopped or changed since it was chosen: no longer its reply. */
 	if (kt->active &&
 	    gka_reply_match(&kt->match, reply, saddr, daddr) == GKA_REPLY_OK) {
@@ -286,7 +298,7 @@ bool gka_tunnel_deliver_reply(const struct net *underlay, __be32 saddr,
 			kt->last_change_ns = kt->last_reply_ns;
 		}
 	}
-	spin_unlock(&kt->lock);
+	spin_unlock_bh(&kt->lock);
 	if (!taken)
 		return false;
 
@@ -395,35 +407,50 @@ static int gka_reflect_sync(struct gka_tunnel *kt)
 
 static void gka_peer_unhash(struct gka_tunnel *kt)
 {
-	if (!kt->hooked)
+	if (!kt->hashed)
 		return;
 	hash_del_rcu(&kt->peer_node);
 	kt->peer_gp = get_state_synchronize_rcu();
 	kt->peer_unhashed = true;
-	gka_rx_hook_put(kt->underlay);
-	kt->hooked = false;
+	kt->hashed = false;
 }
 
-static int gka_peer_hash_in(struct gka_tunnel *kt)
+static void gka_peer_hash_in(struct gka_tunnel *kt)
+{
+	if (kt->hashed)
+		return;
+	/*
+	 * A reader may still be walking the bucket it was unhashed from;
+	 * linked into another before a grace period, it would lead that
+	 * reader astray. Only a changed remote gets here, under RTNL: no
+	 * need to wait a normal grace period.
+	 */
+	if (kt->peer_unhashed && !poll_state_synchronize_rcu(kt->peer_gp))
+		synchronize_net();
+	hash_add_rcu(gka_by_peer, &kt->peer_node,
+		     gka_peer_key(kt->underlay, kt->match.remote));
+	kt->hashed = true;
+}
+
+/* The reply hook in the underlay, while keepalive is enabled and usable. */
+static int gka_rx_hold(struct gka_tunnel *kt)
 {
 	int err;
 
 	if (kt->hooked)
 		return 0;
 	err = gka_rx_hook_get(kt->underlay);
-	if (err)
-		return err;
-	/*
-	 * A reader may still be walking the bucket it was unhashed from;
-	 * linked into another before a grace period, it would lead that
-	 * reader astray.
-	 */
-	if (kt->peer_unhashed)
-		cond_synchronize_rcu(kt->peer_gp);
-	hash_add_rcu(gka_by_peer, &kt->peer_node,
-		     gka_peer_hash(kt->underlay, kt->match.remote));
-	kt->hooked = true;
-	return 0;
+	if (!err)
+		kt->hooked = true;
+	return err;
+}
+
+static void gka_rx_release(struct gka_tunnel *kt)
+{
+	if (!kt->hooked)
+		return;
+	gka_rx_hook_put(kt->underlay);
+	kt->hooked = false;
 }
 
 static void gka_set_match(struct gka_tunnel *kt, const struct gka_match *m)
@@ -431,6 +458,22 @@ static void gka_set_match(struct gka_tunnel *kt, const struct gka_match *m)
 	spin_lock_bh(&kt->lock);
 	kt->match = *m;
 	spin_unlock_bh(&kt->lock);
+}
+
+/* The addresses reflection checks; safe to read while a change is half done. */
+static void gka_update_ends(struct gka_tunnel *kt)
+{
+	struct gka_match m = {};
+	struct gka_ends ends;
+	const char *why;
+
+	gka_read_tunnel(kt->dev, &m, &ends, &why);
+	spin_lock_bh(&kt->lock);
+	kt->ends = ends;
+	spin_unlock_bh(&kt->lock);
+	if (gka_reflect_sync(kt))
+		net_warn_ratelimited("%s: cannot register the reflection hook, peer's keepalives go unanswered\n",
+				     kt->dev->name);
 }
 
 /*
@@ -442,19 +485,12 @@ static void gka_set_match(struct gka_tunnel *kt, const struct gka_match *m)
  */
 static void gka_reread(struct gka_tunnel *kt)
 {
-	bool usable, changed, same_peer;
 	const char *why = NULL;
 	struct gka_match m = {};
-	struct gka_ends ends;
+	bool usable, changed;
 
-	usable = gka_read_tunnel(kt->dev, &m, &ends, &why) == 0;
-	spin_lock_bh(&kt->lock);
-	kt->ends = ends;
-	spin_unlock_bh(&kt->lock);
-	if (gka_reflect_sync(kt))
-		pr_warn("%s: cannot register the reflection hook, peer's keepalives go unanswered\n",
-			kt->dev->name);
-
+	gka_update_ends(kt);
+	usable = gka_read_tunnel(kt->dev, &m, NULL, &why) == 0;
 	changed = usable != kt->usable || !gka_match_equal(&m, &kt->match);
 	if (!changed)
 		return;
@@ -466,17 +502,20 @@ static void gka_reread(struct gka_tunnel *kt)
 
 	if (kt->active)
 		gka_stop(kt);
-	/* Same bucket: no need to leave it. */
-	same_peer = usable && m.remote == kt->match.remote;
-	if (!same_peer)
+	if (!usable || m.remote != kt->match.remote)
 		gka_peer_unhash(kt);
 	gka_set_match(kt, &m);
 	kt->usable = usable;
 	WRITE_ONCE(kt->unusable_why, usable ? NULL : why);
+	if (usable)
+		gka_peer_hash_in(kt);
 
-	if (kt->enabled && usable && gka_peer_hash_in(kt)) {
-		pr_warn("%s: keepalive suspended: cannot register receive hook\n",
-			kt->dev->name);
+	if (!kt->enabled || !usable) {
+		gka_rx_release(kt);
+	} else if (gka_rx_hold(kt)) {
+		net_warn_ratelimited("%s: keepalive suspended: cannot register receive hook\n",
+				     kt->dev->name);
+		gka_peer_unhash(kt);
 		kt->usable = false;
 		WRITE_ONCE(kt->unusable_why, "cannot register receive hook");
 	}
@@ -505,28 +544,25 @@ static void __gka_tunnel_disable(struct gka_tunnel *kt)
 {
 	gka_set_enabled(kt, false);
 	gka_sync(kt);
-	gka_peer_unhash(kt);
+	gka_rx_release(kt);
 	gka_restore_carrier(kt);
 }
 
-/* Enabling: take the receive hook. Undone by __gka_tunnel_disable(). */
+/* Enabling: take the receive hook. Undone by gka_rx_release(). */
 static int gka_prepare_enable(struct gka_tunnel *kt, const char **why)
 {
-	struct gka_match m;
 	int err;
 
-	err = gka_read_tunnel(kt->dev, &m, NULL, why);
-	if (err)
-		return err;
-	gka_set_match(kt, &m);
-	err = gka_peer_hash_in(kt);
-	if (err) {
-		*why = "cannot register the receive hook in the tunnel's underlay netns";
-		return err;
+	/* Read afresh: a change may still be waiting for its re-read. */
+	gka_reread(kt);
+	if (!kt->usable) {
+		*why = kt->unusable_why;
+		return -EOPNOTSUPP;
 	}
-	kt->usable = true;
-	WRITE_ONCE(kt->unusable_why, NULL);
-	return 0;
+	err = gka_rx_hold(kt);
+	if (err)
+		*why = "cannot register the receive hook in the tunnel's underlay netns";
+	return err;
 }
 
 static int gka_permit(const struct gka_caller *who, struct gka_tunnel *kt,
@@ -591,10 +627,8 @@ int gka_tunnel_apply(struct gka_tunnel *kt, const struct gka_change *c,
 	/* What can fail comes first, and is undone if what follows fails. */
 	if (enabling) {
 		err = gka_prepare_enable(kt, why);
-		if (err) {
-			gka_peer_unhash(kt);
+		if (err)
 			return err;
-		}
 	}
 	if (reflect != kt->reflect) {
 		gka_set_reflect(kt, reflect);
@@ -602,7 +636,7 @@ int gka_tunnel_apply(struct gka_tunnel *kt, const struct gka_change *c,
 		if (err) {
 			gka_set_reflect(kt, !reflect);
 			if (enabling)
-				gka_peer_unhash(kt);
+				gka_rx_release(kt);
 			*why = "cannot register the reflection hook in the tunnel's netns";
 			return err;
 		}
@@ -673,7 +707,11 @@ int gka_tunnel_dev_event(struct gka_tunnel *kt, unsigned long event)
 				      GRE_KEEPALIVE_REASON_ADMIN_DOWN);
 		break;
 	case NETDEV_CHANGE:
-		gka_reread(kt);
+		/*
+		 * Inside ipgre_changelink() the addresses are new, the GRE
+		 * flags not yet: the rest is read once it is done.
+		 */
+		gka_update_ends(kt);
 		if (list_empty(&kt->reread_node))
 			list_add_tail(&kt->reread_node, &gka_reread_list);
 		schedule_work(&gka_reread_work);
@@ -727,7 +765,8 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	INIT_LIST_HEAD(&kt->reread_node);
 	gka_hrtimer_setup(&kt->timer, gka_timer_fire, CLOCK_MONOTONIC,
 			  HRTIMER_MODE_REL_SOFT);
-	gka_read_tunnel(dev, &kt->match, &kt->ends, &kt->unusable_why);
+	kt->usable = !gka_read_tunnel(dev, &kt->match, &kt->ends,
+				      &kt->unusable_why);
 
 	err = gka_sysfs_add(kt);
 	if (err) {
@@ -736,6 +775,8 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	}
 	netdev_hold(dev, &kt->dev_tracker, GFP_KERNEL);
 	hash_add_rcu(gka_by_dev, &kt->dev_node, hash_ptr(dev, 32));
+	if (kt->usable)
+		gka_peer_hash_in(kt);
 	return 0;
 }
 
@@ -749,6 +790,7 @@ static void gka_tunnel_free(struct gka_tunnel *kt)
 	gka_set_reflect(kt, false);
 	gka_reflect_sync(kt);
 	gka_sysfs_del(kt);
+	gka_peer_unhash(kt);
 	hash_del_rcu(&kt->dev_node);
 	netdev_put(kt->dev, &kt->dev_tracker);
 	/* The receive hooks may still be looking at it. */

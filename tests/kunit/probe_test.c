@@ -207,6 +207,19 @@ static void reply_match_rejects_others(struct kunit *test)
 					      A_LOCAL), GKA_REPLY_OK);
 }
 
+/* The key a forwarded packet's IPsec flow would carry. */
+static void gre_key_for_flow(struct kunit *test)
+{
+	static const u8 plain_gre[] = { 0x00, 0x00, 0x00, 0x00 };
+	static const u8 key_gre[] = { 0x20, 0x00, 0x00, 0x00, 0, 0, 0, 7 };
+	static const u8 csum_key_gre[] = { 0xa0, 0x00, 0x00, 0x00, 0xff, 0xff,
+					   0, 0, 0, 0, 0, 9 };
+
+	KUNIT_EXPECT_EQ(test, gka_gre_key(plain_gre), 0);
+	KUNIT_EXPECT_EQ(test, gka_gre_key(key_gre), htonl(7));
+	KUNIT_EXPECT_EQ(test, gka_gre_key(csum_key_gre), htonl(9));
+}
+
 /* ip_tunnel_lookup()'s preferences, for tunnels that send the same probe. */
 static void reply_rank_prefers_as_ip_gre(struct kunit *test)
 {
@@ -351,6 +364,12 @@ static const struct classify_case classify_cases[] = {
 	  { { 20, 0x40 }, NO_EDIT }, 0, false, GKA_PASS_MALFORMED },
 	{ "payload", &plain_raw, ends_p2p, { { 3, 24 + 61 }, NO_EDIT }, 24 + 61,
 	  false, GKA_PASS_MALFORMED },
+	{ "4 bytes of payload", &plain_raw, ends_p2p, { { 3, 28 }, NO_EDIT },
+	  28, false, GKA_PASS_MALFORMED },
+	{ "gre sequence number", &plain_raw, ends_p2p,
+	  { { 20, 0x10 }, { 3, 28 } }, 28, false, GKA_PASS_MALFORMED },
+	{ "gre reserved bit", &plain_raw, ends_p2p, { { 21, 0x08 }, NO_EDIT }, 0,
+	  false, GKA_PASS_MALFORMED },
 };
 
 static void classify_case_desc(const struct classify_case *c, char *desc)
@@ -472,6 +491,9 @@ static const struct classify6_case classify6_cases[] = {
 	{ "gre version 1", 0, 0, { OFF6_GRE + 1, 1 }, 0, 0,
 	  GKA_PASS_MALFORMED },
 	{ "type 0 with payload", 0, 0, NO_EDIT, 61, 0, GKA_PASS_MALFORMED },
+	{ "type 0 with 4 bytes", 0, 0, NO_EDIT, 4, 0, GKA_PASS_MALFORMED },
+	{ "gre sequence number", 0, 0, { OFF6_GRE, 0x10 }, 4, 0,
+	  GKA_PASS_MALFORMED },
 };
 
 static void classify6_case_desc(const struct classify6_case *c, char *desc)
@@ -532,6 +554,7 @@ static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(reply_parse_verdicts, parse_gen_params),
 	KUNIT_CASE(reply_match_rejects_others),
 	KUNIT_CASE(reply_rank_prefers_as_ip_gre),
+	KUNIT_CASE(gre_key_for_flow),
 	KUNIT_CASE(match_equal_fields),
 	KUNIT_CASE_PARAM(reflect_classify_verdicts, classify_gen_params),
 	KUNIT_CASE(reflect_classify_options),
