@@ -4,7 +4,8 @@
  *
  *   gka-wire probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N]
  *                  [key N] [tap]
- *	Send one Cisco keepalive probe, byte for byte as Documentation/keepalive.md describes,
+ *	Send one Cisco keepalive probe, byte for byte (see
+ *	Documentation/keepalive.md),
  *	as a router would send it through its tunnel: a raw GRE packet to
  *	OUTER_DST (the kernel adds the outer IPv4 header) with protocol type
  *	0x0800 and an inner IPv4 packet INNER_SRC -> INNER_DST carrying an
