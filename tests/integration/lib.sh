@@ -135,6 +135,20 @@ topology() {
 	ip -n b route add default via 198.51.100.254
 }
 
+# The same WAN over IPv6: A6 on a0, B6 on b0, W forwarding between them.
+A6=2001:db8:1::1
+B6=2001:db8:2::2
+
+topology6() {
+	in_ns w sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n a addr add $A6/64 dev a0 nodad
+	ip -n w addr add 2001:db8:1::fe/64 dev w0 nodad
+	ip -n w addr add 2001:db8:2::fe/64 dev w1 nodad
+	ip -n b addr add $B6/64 dev b0 nodad
+	ip -n a -6 route add default via 2001:db8:1::fe
+	ip -n b -6 route add default via 2001:db8:2::fe
+}
+
 # tunnel NS NAME LOCAL REMOTE INNER [options...]
 tunnel() {
 	local ns=$1 name=$2 local=$3 remote=$4 inner=$5

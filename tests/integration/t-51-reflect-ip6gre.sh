@@ -7,21 +7,13 @@
 # keeps IPv6 forwarding off, so the stack drops them.
 . /tests/integration/lib.sh
 
-A6=2001:db8:1::1
-B6=2001:db8:2::2
 
 # What B sent that could be a reflection: IPv6 carrying 4 bytes of GRE.
 cap_out() { grep '^dir=out .* plen=4 ' $CAP; }
 
 topology
 modprobe ip6_gre || fatal "modprobe ip6_gre"
-in_ns w sysctl -qw net.ipv6.conf.all.forwarding=1
-ip -n a addr add $A6/64 dev a0 nodad
-ip -n w addr add 2001:db8:1::fe/64 dev w0 nodad
-ip -n w addr add 2001:db8:2::fe/64 dev w1 nodad
-ip -n b addr add $B6/64 dev b0 nodad
-ip -n a -6 route add default via 2001:db8:1::fe
-ip -n b -6 route add default via 2001:db8:2::fe
+topology6
 check_eq "B does not forward IPv6" 0 \
 	"$(in_ns b cat /proc/sys/net/ipv6/conf/all/forwarding)"
 # No link-local address on the tunnel: nothing of its own goes out of it.

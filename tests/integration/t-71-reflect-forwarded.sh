@@ -7,8 +7,6 @@
 # in the README stops it.
 . /tests/integration/lib.sh
 
-A6=2001:db8:1::1
-B6=2001:db8:2::2
 KEY=0x0102030405060708090a0b0c0d0e0f1011121314
 
 topology
@@ -57,13 +55,7 @@ check "A comes back without the rule" wait_for 3000 carrier_is a gre1 1
 check "keepalive off on A" ka_set a gre1 enabled 0
 
 # --- IPsec output policy, IPv4 and IPv6 ---------------------------------
-in_ns w sysctl -qw net.ipv6.conf.all.forwarding=1
-ip -n a addr add $A6/64 dev a0 nodad
-ip -n w addr add 2001:db8:1::fe/64 dev w0 nodad
-ip -n w addr add 2001:db8:2::fe/64 dev w1 nodad
-ip -n b addr add $B6/64 dev b0 nodad
-ip -n a -6 route add default via 2001:db8:1::fe
-ip -n b -6 route add default via 2001:db8:2::fe
+topology6
 ip -n b link add gre6 type ip6gre local $B6 remote $A6
 ip -n b link set gre6 addrgenmode none
 ip -n b link set gre6 up

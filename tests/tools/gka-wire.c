@@ -425,25 +425,6 @@ static void print_packet(const __u8 *p, size_t n, int outgoing)
 	fflush(stdout);
 }
 
-/* Returns the packet's flow label. */
-static unsigned long print_packet6(const __u8 *p, size_t n, int outgoing)
-{
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	unsigned long flow = (unsigned long)(p[1] & 0x0f) << 16 |
-			     (unsigned long)p[2] << 8 | p[3];
-
-	inet_ntop(AF_INET6, p + 8, src, sizeof(src));
-	inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
-	printf("dir=%s src=%s dst=%s hlim=%u plen=%u flow=%lu",
-	       outgoing ? "out" : "in", src, dst, p[7], p[4] << 8 | p[5], flow);
-	if (n >= 44)
-		printf(" gre_flags=0x%04x gre_proto=0x%04x",
-		       p[40] << 8 | p[41], p[42] << 8 | p[43]);
-	printf(" bytes=%zu\n", n);
-	fflush(stdout);
-	return flow;
-}
-
 static __u32 get32(const __u8 *p)
 {
 	return (__u32)p[0] << 24 | (__u32)p[1] << 16 |
@@ -466,8 +447,8 @@ static void print_esp(const __u8 *p, size_t n, int outgoing)
 	fflush(stdout);
 }
 
-/* Returns the packet's flow label. */
-static unsigned long print_esp6(const __u8 *p, size_t n, int outgoing)
+/* GRE or ESP over IPv6; returns the packet's flow label. */
+static unsigned long print_packet6(const __u8 *p, size_t n, int outgoing)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	unsigned long flow = (unsigned long)(p[1] & 0x0f) << 16 |
@@ -477,9 +458,16 @@ static unsigned long print_esp6(const __u8 *p, size_t n, int outgoing)
 	inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
 	printf("dir=%s src=%s dst=%s hlim=%u plen=%u flow=%lu",
 	       outgoing ? "out" : "in", src, dst, p[7], p[4] << 8 | p[5], flow);
-	if (n >= 44)
-		printf(" esp_spi=0x%08x", get32(p + 40));
-	printf("\n");
+	if (p[6] == IPPROTO_ESP) {
+		if (n >= 44)
+			printf(" esp_spi=0x%08x", get32(p + 40));
+		printf("\n");
+	} else {
+		if (n >= 44)
+			printf(" gre_flags=0x%04x gre_proto=0x%04x",
+			       p[40] << 8 | p[41], p[42] << 8 | p[43]);
+		printf(" bytes=%zu\n", n);
+	}
 	fflush(stdout);
 	return flow;
 }
@@ -535,11 +523,9 @@ static int cmd_capture(int argc, char **argv)
 			die("recvfrom");
 		out = sll.sll_pkttype == PACKET_OUTGOING;
 		if (sll.sll_protocol == htons(ETH_P_IPV6) && n >= 40 &&
-		    buf[0] >> 4 == 6 && buf[6] == IPPROTO_GRE) {
+		    buf[0] >> 4 == 6 &&
+		    (buf[6] == IPPROTO_GRE || buf[6] == IPPROTO_ESP)) {
 			id = print_packet6(buf, (size_t)n, out);
-		} else if (sll.sll_protocol == htons(ETH_P_IPV6) && n >= 40 &&
-			   buf[0] >> 4 == 6 && buf[6] == IPPROTO_ESP) {
-			id = print_esp6(buf, (size_t)n, out);
 		} else if (sll.sll_protocol == htons(ETH_P_IP) && n >= 20 &&
 			   buf[0] >> 4 == 4 && buf[9] == IPPROTO_GRE) {
 			print_packet(buf, (size_t)n, out);
