@@ -1,32 +1,92 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Kernel API differences between the kernels gre_keepalive builds for:
- * Debian 12's 6.1 (the reference), 6.6 and 6.12 (bookworm-backports), and
- * the first changes after 6.12. Each helper has the 6.1 spelling on old
- * kernels and the new one where the API changed, so that the sources use
- * one spelling and no file is forked.
+ * The kernel API differences between the kernels gre_keepalive builds for,
+ * Debian's 5.10 (bullseye) to 7.3 (experimental), in one place.
+ *
+ * The sources are written against today's kernel API; on older kernels
+ * this header provides the upstream names (netdev_hold(), hrtimer_setup(),
+ * skb_clear_tstamp(), struct ip_tunnel_parm_kern, ...) with the upstream
+ * meaning, the way WireGuard's out-of-tree compat layer does.
  *
  * Features are tested, not versions (stable and distribution kernels
  * backport, and checkpatch refuses LINUX_VERSION_CODE): by a macro of the
  * API itself, or by a GKA_HAVE_* flag that Kbuild sets after looking in
- * the kernel headers.
+ * the headers being built against.
  */
 #ifndef GKA_COMPAT_H
 #define GKA_COMPAT_H
 
+#include <linux/bitmap.h>
 #include <linux/bitops.h>
 #include <linux/hrtimer.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/string.h>
 #include <net/ip_tunnels.h>
 
 /*
- * 6.12 moved <asm/unaligned.h> to <linux/unaligned.h> (6.1 and 6.6 only
- * have the former; 6.12's headers only the latter). Kbuild looks, because
+ * 6.12 moved <asm/unaligned.h> to <linux/unaligned.h> (older kernels only
+ * have the former, 6.12 and later only the latter). Kbuild looks, because
  * __has_include() is beyond sparse 0.6.4 (Debian 12).
  */
 #ifdef GKA_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
+#endif
+
+/*
+ * <net/inet_dscp.h> (5.17) names the DSCP bits of the DS field; routing
+ * looks at them alone (INET_DSCP_MASK replaces RT_TOS() upstream).
+ */
+#ifdef GKA_HAVE_INET_DSCP_H
+#include <net/inet_dscp.h>
+#else
+#define INET_DSCP_MASK 0xfc
+#endif
+
+/*
+ * 5.17 gave device references a tracker (netdevice_tracker, with
+ * dev_hold_track()), 6.0 named the pair netdev_hold()/netdev_put(). Before,
+ * a plain dev_hold()/dev_put(): the tracker is an empty struct, as it is
+ * upstream without CONFIG_NET_DEV_REFCNT_TRACKER. (The 5.17 to 5.19 case
+ * is not built here: Debian shipped those only in bullseye-backports.)
+ */
+#ifndef GKA_HAVE_NETDEVICE_TRACKER
+struct gka_netdevice_tracker {};
+#define netdevice_tracker struct gka_netdevice_tracker
+#endif
+
+#ifndef GKA_HAVE_NETDEV_HOLD
+static inline void netdev_hold(struct net_device *dev, void *tracker, gfp_t gfp)
+{
+#ifdef GKA_HAVE_NETDEVICE_TRACKER
+	dev_hold_track(dev, tracker, gfp);
+#else
+	dev_hold(dev);
+#endif
+}
+
+static inline void netdev_put(struct net_device *dev, void *tracker)
+{
+#ifdef GKA_HAVE_NETDEVICE_TRACKER
+	dev_put_track(dev, tracker);
+#else
+	dev_put(dev);
+#endif
+}
+#endif
+
+/*
+ * 5.18 gave skb->tstamp a second meaning (a delivery time, set by the
+ * sender) and skb_clear_tstamp() to clear a receive timestamp alone.
+ * Before, a timestamp is a receive timestamp, cleared as forwarding does.
+ */
+#ifndef GKA_HAVE_SKB_CLEAR_TSTAMP
+static inline void skb_clear_tstamp(struct sk_buff *skb)
+{
+	skb->tstamp = 0;
+}
 #endif
 
 /*
@@ -59,19 +119,27 @@
 /*
  * 6.13 added hrtimer_setup(timer, function, clock, mode) to replace
  * hrtimer_init() followed by setting ->function, and later kernels drop
- * hrtimer_init(); 6.1, 6.6 and 6.12 have only hrtimer_init().
+ * hrtimer_init().
  */
 #ifndef GKA_HAVE_HRTIMER_SETUP
 static inline void
-gka_hrtimer_setup(struct hrtimer *timer,
-		  enum hrtimer_restart (*function)(struct hrtimer *),
-		  clockid_t clock_id, enum hrtimer_mode mode)
+hrtimer_setup(struct hrtimer *timer,
+	      enum hrtimer_restart (*function)(struct hrtimer *),
+	      clockid_t clock_id, enum hrtimer_mode mode)
 {
 	hrtimer_init(timer, clock_id, mode);
 	timer->function = function;
 }
-#else
-#define gka_hrtimer_setup	hrtimer_setup
 #endif
+
+/*
+ * 6.1 added genl_family.resv_start_op: commands from it on have the
+ * reserved bytes of their header checked. 5.10 has no such field, and
+ * checks nothing there: netlink.c sets it where GKA_HAVE_GENL_RESV_START_OP
+ * says it exists (a struct member cannot be provided by a header).
+ */
+
+/* Until the sources use the upstream name. */
+#define gka_hrtimer_setup	hrtimer_setup
 
 #endif /* GKA_COMPAT_H */
