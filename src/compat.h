@@ -139,7 +139,4 @@ hrtimer_setup(struct hrtimer *timer,
  * says it exists (a struct member cannot be provided by a header).
  */
 
-/* Until the sources use the upstream name. */
-#define gka_hrtimer_setup	hrtimer_setup
-
 #endif /* GKA_COMPAT_H */

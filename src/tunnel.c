@@ -725,8 +725,8 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	kt->state.line_up = true;
 	spin_lock_init(&kt->lock);
 	INIT_LIST_HEAD(&kt->reread_node);
-	gka_hrtimer_setup(&kt->timer, gka_timer_fire, CLOCK_MONOTONIC,
-			  HRTIMER_MODE_REL_SOFT);
+	hrtimer_setup(&kt->timer, gka_timer_fire, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
 	gka_read_tunnel(dev, &kt->match, &kt->ends, &kt->unusable_why);
 
 	err = gka_sysfs_add(kt);
