@@ -131,19 +131,17 @@ static void gka_log_down(struct gka_tunnel *kt, u32 unanswered, u32 interval)
 static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m)
 {
 	const struct ip_tunnel *t = netdev_priv(kt->dev);
-	/* ip_tunnel_update() may be changing these under RTNL. */
-	struct flowi4 fl4 = {
-		.daddr = m->remote,
-		.flowi4_oif = READ_ONCE(t->parms.link),
-		.flowi4_proto = IPPROTO_GRE,
-		.flowi4_tos = RT_TOS(READ_ONCE(t->parms.iph.tos)),
-		.flowi4_mark = READ_ONCE(t->fwmark),
-		.fl4_gre_key = READ_ONCE(t->parms.o_key),
-	};
+	struct flowi4 fl4 = {};
 	struct rtable *rt;
 
 	if (m->local)
 		return m->local;
+	/* ip_tunnel_update() may be changing these under RTNL. */
+	flowi4_init_output(&fl4, READ_ONCE(t->parms.link), READ_ONCE(t->fwmark),
+			   READ_ONCE(t->parms.iph.tos) & INET_DSCP_MASK,
+			   RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0, m->remote, 0, 0, 0,
+			   GLOBAL_ROOT_UID);
+	fl4.fl4_gre_key = READ_ONCE(t->parms.o_key);
 	rt = ip_route_output_key(kt->underlay, &fl4);
 	if (IS_ERR(rt))
 		return 0;
