@@ -33,10 +33,14 @@ rsync -a --exclude .git --exclude build --exclude '*.o' \
 	--exclude '*.ko' --exclude '*.mod*' --exclude '.*.cmd' \
 	"$REPO_ROOT/" "$root$work/src-tree/"
 
+# objtool (6.x) reads /proc/self: a /proc in a private mount namespace,
+# gone with the build whatever becomes of it.
 st=0
-chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
-	HOME=/root make -s -C "/usr/src/linux-headers-$kver" \
-	M="$work/src-tree" CONFIG_KUNIT= "$@" modules || st=$?
+unshare --mount --propagation private sh -c \
+	'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" \
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 HOME=/root \
+	make -s -C "/usr/src/linux-headers-$kver" M="$work/src-tree" \
+	CONFIG_KUNIT= "$@" modules || st=$?
 
 mkdir -p "$out"
 rsync -a --delete "$root$work/src-tree/" "$out/src-tree/"

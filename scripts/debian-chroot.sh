@@ -73,21 +73,19 @@ in_root() {
 		DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 "$@"
 }
 
-# Without /proc, apt and dpkg's maintainer scripts mostly work; with it
-# mounted, an interrupted run would leave a mount behind. Mounted only
-# around apt, and never left mounted.
+# apt and dpkg's maintainer scripts want /proc: one in a private mount
+# namespace, which an interrupted run cannot leave behind.
 apt_in_root() {
-	local st=0
-	mount -t proc proc "$root/proc"
-	in_root apt-get -o Acquire::Check-Valid-Until=false "$@" || st=$?
-	umount "$root/proc"
-	return $st
+	unshare --mount --propagation private sh -c \
+		'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 \
+		apt-get -o Acquire::Check-Valid-Until=false "$@"
 }
 
 if [ ! -e "$root/.gka-ready" ]; then
 	blog=$root.log
 	log "debootstrap $suite into $root, then $PKGS (once; log $blog)"
-	! mountpoint -q "$root/proc" || umount "$root/proc"
 	rm -rf --one-file-system "$root"
 	debootstrap --variant=minbase "$suite" "$root" "$MIRROR" >"$blog" 2>&1 ||
 		die "debootstrap $suite failed; see $blog"
@@ -144,5 +142,28 @@ if [ ! -e "$kdir/.gka-ready" ]; then
 		die "apt-get install linux-headers-$kver in $root failed; see $blog"
 	[ -f "$kdir/Makefile" ] || die "no $kdir/Makefile after installing linux-headers-$kver"
 	touch "$kdir/.gka-ready"
+fi
+
+# Kernels from 7.0 run scripts/checker-valid.sh for C=1, and turn sparse
+# off, saying so without the word "warning", when it does not print 1.
+# Debian's linux-headers-*-common does not ship it (7.2.13, 7.3-rc7): put
+# in one that does what it does, test that the checker parses
+# __typeof_unqual__, which these headers use under sparse.
+common=$(sed -n 's|^include /usr/src/\(linux-headers-[^/]*\)/Makefile$|\1|p' "$kdir/Makefile")
+checker=$root/usr/src/${common:-linux-headers-$kver}/scripts/checker-valid.sh
+if grep -qs 'scripts/checker-valid.sh' "$root/usr/src/${common:-linux-headers-$kver}/Makefile" &&
+	[ ! -e "$checker" ]; then
+	cat >"$checker" <<-'EOF'
+	#!/bin/sh
+	# Not Debian's: scripts/debian-chroot.sh of gre-keepalive put it here,
+	# the headers package lacking it. Prints 1 if the checker, "$@",
+	# parses __typeof_unqual__.
+	command -v "$1" >/dev/null 2>&1 || { echo 0; exit 0; }
+	t=$(mktemp --suffix=.c) || { echo 0; exit 0; }
+	trap 'rm -f "$t"' EXIT
+	printf 'int f(const int *p)\n{\n\t__typeof_unqual__(*p) v = *p;\n\treturn v;\n}\n' >"$t"
+	if "$@" "$t" 2>&1 | grep -q error; then echo 0; else echo 1; fi
+	EOF
+	chmod 0755 "$checker"
 fi
 echo "$kdir"
