@@ -90,30 +90,66 @@ static inline void skb_clear_tstamp(struct sk_buff *skb)
 #endif
 
 /*
- * 6.10 gave struct ip_tunnel a kernel-only parameter block, struct
+ * 6.10 gave struct ip_tunnel a kernel-side parameter block, struct
  * ip_tunnel_parm_kern, whose i_flags/o_flags are bitmaps
  * (IP_TUNNEL_DECLARE_FLAGS) tested with test_bit(IP_TUNNEL_*_BIT, ...);
  * before, t->parms was the UAPI struct ip_tunnel_parm with __be16 flags
- * and TUNNEL_* masks. The TUNNEL_* masks are gone in 6.12.
+ * and TUNNEL_* masks (gone in 6.12). On older kernels the 6.10 struct and
+ * bit numbers are defined here as upstream has them, so that the sources
+ * and tests use only those.
  *
- *	const struct gka_ip_tunnel_parm *p = &t->parms;
- *	if (gka_tunnel_flag(p->i_flags, GKA_TUNNEL_SEQ)) ...
- *	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_KEY);	(KUnit tests)
+ * What no upstream spelling can do is read a live tunnel's parameters on
+ * both: the same expression cannot test a __be16 and a bitmap. That one
+ * step is gka_tunnel_parms(), a copy of the tunnel's parameters in the
+ * 6.10 form (a plain copy from 6.10 on). Under RTNL, which
+ * ip_tunnel_update() holds.
  */
-#ifdef IP_TUNNEL_DECLARE_FLAGS
-#define gka_ip_tunnel_parm		ip_tunnel_parm_kern
-#define GKA_TUNNEL_CSUM			IP_TUNNEL_CSUM_BIT
-#define GKA_TUNNEL_KEY			IP_TUNNEL_KEY_BIT
-#define GKA_TUNNEL_SEQ			IP_TUNNEL_SEQ_BIT
-#define gka_tunnel_flag(flags, bit)	test_bit(bit, flags)
-#define gka_tunnel_set_flag(flags, bit)	__set_bit(bit, flags)
+#ifndef IP_TUNNEL_DECLARE_FLAGS
+/* The TUNNEL_* masks, __cpu_to_be16(BIT(n)), are bit n here. */
+enum {
+	IP_TUNNEL_CSUM_BIT = 0U,
+	IP_TUNNEL_ROUTING_BIT,
+	IP_TUNNEL_KEY_BIT,
+	IP_TUNNEL_SEQ_BIT,
+	__IP_TUNNEL_FLAG_NUM = BITS_PER_TYPE(__be16),
+};
+
+#define IP_TUNNEL_DECLARE_FLAGS(...)	\
+	DECLARE_BITMAP(__VA_ARGS__, __IP_TUNNEL_FLAG_NUM)
+
+static inline void ip_tunnel_flags_from_be16(unsigned long *dst, __be16 flags)
+{
+	bitmap_zero(dst, __IP_TUNNEL_FLAG_NUM);
+	dst[0] = be16_to_cpu(flags);
+}
+
+struct ip_tunnel_parm_kern {
+	char			name[IFNAMSIZ];
+	IP_TUNNEL_DECLARE_FLAGS(i_flags);
+	IP_TUNNEL_DECLARE_FLAGS(o_flags);
+	__be32			i_key;
+	__be32			o_key;
+	int			link;
+	struct iphdr		iph;
+};
+
+static inline void gka_tunnel_parms(struct ip_tunnel_parm_kern *p,
+				    const struct ip_tunnel *t)
+{
+	memcpy(p->name, t->parms.name, sizeof(p->name));
+	ip_tunnel_flags_from_be16(p->i_flags, t->parms.i_flags);
+	ip_tunnel_flags_from_be16(p->o_flags, t->parms.o_flags);
+	p->i_key = t->parms.i_key;
+	p->o_key = t->parms.o_key;
+	p->link = t->parms.link;
+	p->iph = t->parms.iph;
+}
 #else
-#define gka_ip_tunnel_parm		ip_tunnel_parm
-#define GKA_TUNNEL_CSUM			TUNNEL_CSUM
-#define GKA_TUNNEL_KEY			TUNNEL_KEY
-#define GKA_TUNNEL_SEQ			TUNNEL_SEQ
-#define gka_tunnel_flag(flags, mask)	(!!((flags) & (mask)))
-#define gka_tunnel_set_flag(flags, mask)	((flags) |= (mask))
+static inline void gka_tunnel_parms(struct ip_tunnel_parm_kern *p,
+				    const struct ip_tunnel *t)
+{
+	*p = t->parms;
+}
 #endif
 
 /*

@@ -86,6 +86,7 @@ static int gka_read_tunnel(const struct net_device *dev, struct gka_match *m,
 	struct gka_tunnel_facts facts = {
 		.kind = dev->rtnl_link_ops ? dev->rtnl_link_ops->kind : NULL,
 	};
+	struct ip_tunnel_parm_kern parms;
 
 	if (gka_is_ip6gre(dev)) {
 		const struct ip6_tnl *t6 = netdev_priv(dev);
@@ -100,7 +101,8 @@ static int gka_read_tunnel(const struct net_device *dev, struct gka_match *m,
 	if (gka_is_tunnel_device(dev)) {
 		const struct ip_tunnel *t = netdev_priv(dev);
 
-		facts.parms = &t->parms;
+		gka_tunnel_parms(&parms, t);
+		facts.parms = &parms;
 		facts.collect_md = t->collect_md;
 		facts.has_encap = t->encap.type != TUNNEL_ENCAP_NONE;
 	}
