@@ -29,11 +29,11 @@ p_down=$(ka a gre1 probes_sent)
 check "at least 3 probes went unanswered" [ $((p_down - p_bh)) -ge 3 ]
 check_eq "one transition" 1 "$(ka a gre1 transitions)"
 check_eq "sysfs agrees" down "$(ka a gre1 line_protocol)"
-# Carrier off reads LOWERLAYERDOWN up to 6.11 (a tunnel's iflink is not
-# itself); from 6.12 (upstream 8c55facecd7a) only when that lower device is
+# Carrier off reads LOWERLAYERDOWN up to 6.1 (a tunnel's iflink is not
+# itself); from 6.2 (upstream 8c55facecd7a) only when that lower device is
 # down too, and a tunnel without "dev" has none: DOWN.
 case $(uname -r) in
-[1-5].* | 6.[0-9].* | 6.1[01].*) down_state=lowerlayerdown ;;
+[1-5].* | 6.[01].*) down_state=lowerlayerdown ;;
 *) down_state=down ;;
 esac
 check "operstate follows ($down_state on $(uname -r))" \
