@@ -19,7 +19,7 @@ set -euo pipefail
 release=$1 kver=$2 out=$(realpath -m "$3")
 shift 3
 
-kdir=$("$REPO_ROOT/scripts/debian-chroot.sh" "$release" $kver)
+kdir=$("$REPO_ROOT/scripts/debian-chroot.sh" "$release" "$kver")
 root=$("$REPO_ROOT/scripts/debian-chroot.sh" --root "$release")
 kver=${kdir##*/linux-headers-}
 

@@ -87,7 +87,7 @@ for r in $full $smoke; do
 	if [[ " $full " == *" $r "* ]]; then
 		tests=$(cd "$REPO_ROOT/tests/integration" && ls t-*.sh | sed 's/\.sh$//')
 		[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
-		even= odd= i=0
+		even='' odd='' i=0
 		for t in $tests; do
 			if [ $((i % 2)) = 0 ]; then even=$even,$t; else odd=$odd,$t; fi
 			i=$((i + 1))
