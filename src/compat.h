@@ -49,8 +49,8 @@
  * 5.17 gave device references a tracker (netdevice_tracker, with
  * dev_hold_track()), 6.0 named the pair netdev_hold()/netdev_put(). Before,
  * a plain dev_hold()/dev_put(): the tracker is an empty struct, as it is
- * upstream without CONFIG_NET_DEV_REFCNT_TRACKER. (The 5.17 to 5.19 case
- * is not built here: Debian shipped those only in bullseye-backports.)
+ * upstream without CONFIG_NET_DEV_REFCNT_TRACKER. (The 5.17 to 5.19 case,
+ * dev_hold_track(), is not among the kernels built by make check.)
  */
 #ifndef GKA_HAVE_NETDEVICE_TRACKER
 struct gka_netdevice_tracker {};
