@@ -20,6 +20,7 @@
 #include <linux/bitops.h>
 #include <linux/hrtimer.h>
 #include <linux/netdevice.h>
+#include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
 #include <net/ip_tunnels.h>
@@ -86,6 +87,20 @@ static inline void netdev_put(struct net_device *dev, void *tracker)
 static inline void skb_clear_tstamp(struct sk_buff *skb)
 {
 	skb->tstamp = 0;
+}
+#endif
+
+/*
+ * 5.12 added poll_state_synchronize_rcu(): has a grace period elapsed
+ * since get_state_synchronize_rcu() gave @oldstate? 5.10 does not let a
+ * module tell. This one says no, so a caller that waits when the answer
+ * is no waits for a grace period it may not have needed. That is correct,
+ * only slower.
+ */
+#ifndef GKA_HAVE_POLL_STATE_SYNCHRONIZE_RCU
+static inline bool poll_state_synchronize_rcu(unsigned long oldstate)
+{
+	return false;
 }
 #endif
 
