@@ -163,4 +163,20 @@ done < <("$REPO_ROOT/scripts/check-packaging.sh" "$OUT/packaging" \
 	"$REPO_ROOT/tool/gre-keepalive" 2>"$OUT/packaging.log")
 [ "$pk" -gt 0 ] || { cat "$OUT/packaging.log"; result "packaging checks ran" 1; }
 
+# Every kernel Debian ships (5.10 to 7.3-rc): the module built with W=1 and
+# sparse by each release's compiler in a cached debootstrap root; the
+# integration tests on their stock kernels, in full on the oldest and the
+# newest, a smoke test on the others (scripts/check-kernels.sh).
+kc=0 kfailed=0
+while read -r t; do
+	case $t in
+	"GKA-CHECK ok "*) result "kernels: ${t#GKA-CHECK ok }" 0; kc=$((kc + 1)) ;;
+	"GKA-CHECK not ok "*) result "kernels: ${t#GKA-CHECK not ok }" 1
+		kc=$((kc + 1)) kfailed=1 ;;
+	esac
+done < <("$REPO_ROOT/scripts/check-kernels.sh" "$OUT/kernels" "${tools[@]}" \
+	2>"$OUT/kernels.log")
+[ "$kc" -gt 0 ] || result "kernel checks ran" 1
+[ "$kc" -gt 0 ] && [ "$kfailed" = 0 ] || tail -50 "$OUT/kernels.log"
+
 summary

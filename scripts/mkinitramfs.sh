@@ -90,11 +90,12 @@ mkdir -p "$moddir/extra"
 # from (drbg, seeded by jitterentropy, its HMAC on sha512): without it
 # every "ip xfrm state add" with a real cipher fails ("Kernel was unable
 # to initialize cryptographic operations"). The kernel loads them by
-# alias (crypto-gcm, crypto-stdrng, ...), which depmod writes. A module
+# alias (crypto-gcm, crypto-stdrng, ...), which depmod writes. nft's counter
+# is a module of its own on 5.10 (nft_counter), in nf_tables later. A module
 # built in, or absent from this kernel, is skipped.
 stock_modules=(
 	veth dummy ip_gre ip6_gre sch_netem vrf sch_fq
-	nf_tables nfnetlink_hook
+	nf_tables nfnetlink_hook nft_counter
 	esp4 esp6 xfrm_user xfrm_algo
 	gcm ctr ghash_generic ghash_clmulni_intel seqiv echainiv authenc
 	aes_generic aesni_intel cryptd crypto_simd sha256_generic sha256_ssse3

@@ -3,6 +3,9 @@
 # Developer shortcut: build for one kernel and run the integration tests
 # (or only $2) in its guest, without the rest of make check.
 #   quick.sh stock|debug [TEST]      GKA_MODE=kunit|demo for other modes
+#   quick.sh bullseye|bookworm|trixie|sid|experimental [TEST]
+#                                    that release's kernel, the module built
+#                                    in its build root (debian-chroot.sh)
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=$REPO_ROOT/build
@@ -24,9 +27,20 @@ debug)
 	extra=(--kernel-tree "$kdir")
 	mem=1536
 	;;
-*) die "usage: quick.sh stock|debug [TEST]" ;;
+bullseye | bookworm | trixie | sid | experimental)
+	sk=$("$REPO_ROOT/scripts/debian-kernel.sh" "$flavour")
+	rel=$(basename "$sk")
+	kernel=$sk/root/boot/vmlinuz-$rel
+	extra=(--stock-root "$sk/root")
+	mem=512
+	;;
+*) die "usage: quick.sh stock|debug|bullseye|bookworm|trixie|sid|experimental [TEST]" ;;
 esac
-"$REPO_ROOT/scripts/build-module.sh" "$kdir" "$OUT/quick-$flavour" >&2
+if [ -n "${kdir:-}" ]; then
+	"$REPO_ROOT/scripts/build-module.sh" "$kdir" "$OUT/quick-$flavour" >&2
+else
+	"$REPO_ROOT/scripts/build-module-debian.sh" "$flavour" "$rel" "$OUT/quick-$flavour" >&2
+fi
 kos=()
 for ko in "$OUT/quick-$flavour"/src-tree/*.ko; do kos+=(--ko "$ko"); done
 "$REPO_ROOT/scripts/build-tools.sh" >&2

@@ -35,7 +35,7 @@ int gka_check_retries(u32 retries, const char **why)
 int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		     const char **why)
 {
-	const struct gka_ip_tunnel_parm *p = f->parms;
+	const struct ip_tunnel_parm_kern *p = f->parms;
 
 	if (!f->kind) {
 		*why = "not a GRE tunnel";
@@ -61,7 +61,7 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		*why = "tunnel is not point-to-point (no fixed unicast remote)";
 		return -EOPNOTSUPP;
 	}
-	if (gka_tunnel_flag(p->i_flags, GKA_TUNNEL_SEQ)) {
+	if (test_bit(IP_TUNNEL_SEQ_BIT, p->i_flags)) {
 		*why = "tunnel checks input sequence numbers (iseq); replies would be dropped";
 		return -EOPNOTSUPP;
 	}
@@ -72,9 +72,9 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 
 	m->local = p->iph.saddr;
 	m->remote = p->iph.daddr;
-	m->with_key = gka_tunnel_flag(p->i_flags, GKA_TUNNEL_KEY);
+	m->with_key = test_bit(IP_TUNNEL_KEY_BIT, p->i_flags);
 	m->key = m->with_key ? p->i_key : 0;
-	m->with_csum = gka_tunnel_flag(p->i_flags, GKA_TUNNEL_CSUM);
+	m->with_csum = test_bit(IP_TUNNEL_CSUM_BIT, p->i_flags);
 	m->link = p->link;
 	return 0;
 }
@@ -96,7 +96,7 @@ int gka_check_privilege(const struct gka_privilege *need, bool admin_underlay,
 
 void gka_reflect_ends(const struct gka_tunnel_facts *f, struct gka_ends *ends)
 {
-	const struct gka_ip_tunnel_parm *p = f->parms;
+	const struct ip_tunnel_parm_kern *p = f->parms;
 
 	memset(ends, 0, sizeof(*ends));
 	if (!f->kind || strcmp(f->kind, "gre") || f->collect_md || !p ||

@@ -42,7 +42,7 @@ int gka_check_privilege(const struct gka_privilege *need, bool admin_underlay,
 /* The facts about a tunnel device that decide whether keepalive applies. */
 struct gka_tunnel_facts {
 	const char *kind;	/* rtnl_link_ops kind, NULL if none */
-	const struct gka_ip_tunnel_parm *parms;	/* kinds "gre" and "gretap" */
+	const struct ip_tunnel_parm_kern *parms;	/* kinds "gre" and "gretap" */
 	bool collect_md;
 	bool has_encap;		/* FOU/GUE on top of GRE */
 };

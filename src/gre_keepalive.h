@@ -19,6 +19,7 @@
 #include <linux/types.h>
 #include <linux/gre_keepalive.h>
 
+#include "compat.h"
 #include "probe.h"
 #include "state.h"
 

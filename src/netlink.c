@@ -349,7 +349,9 @@ static struct genl_family gka_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.small_ops = gka_ops,
 	.n_small_ops = ARRAY_SIZE(gka_ops),
+#ifdef GKA_HAVE_GENL_RESV_START_OP
 	.resv_start_op = __GRE_KEEPALIVE_CMD_MAX,
+#endif
 	.mcgrps = gka_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(gka_mcgrps),
 };

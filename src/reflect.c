@@ -65,12 +65,10 @@ static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 	struct flowi4 fl4 = {};
 	struct rtable *rt;
 
-	fl4.daddr = iph->daddr;
-	fl4.saddr = iph->saddr;
-	fl4.flowi4_oif = READ_ONCE(t->parms.link);
-	fl4.flowi4_proto = IPPROTO_GRE;
-	fl4.flowi4_tos = RT_TOS(iph->tos);
-	fl4.flowi4_mark = READ_ONCE(t->fwmark);
+	flowi4_init_output(&fl4, READ_ONCE(t->parms.link), READ_ONCE(t->fwmark),
+			   iph->tos & INET_DSCP_MASK, RT_SCOPE_UNIVERSE,
+			   IPPROTO_GRE, 0, iph->daddr, iph->saddr, 0, 0,
+			   GLOBAL_ROOT_UID);
 	fl4.fl4_gre_key = gre_key;
 	/*
 	 * With a source set, this fails unless the source is one of ours;

@@ -90,6 +90,7 @@ static int gka_read_tunnel(const struct net_device *dev, struct gka_match *m,
 	struct gka_tunnel_facts facts = {
 		.kind = dev->rtnl_link_ops ? dev->rtnl_link_ops->kind : NULL,
 	};
+	struct ip_tunnel_parm_kern parms;
 
 	if (gka_is_ip6gre(dev)) {
 		const struct ip6_tnl *t6 = netdev_priv(dev);
@@ -104,7 +105,8 @@ static int gka_read_tunnel(const struct net_device *dev, struct gka_match *m,
 	if (gka_is_tunnel_device(dev)) {
 		const struct ip_tunnel *t = netdev_priv(dev);
 
-		facts.parms = &t->parms;
+		gka_tunnel_parms(&parms, t);
+		facts.parms = &parms;
 		facts.collect_md = t->collect_md;
 		facts.has_encap = t->encap.type != TUNNEL_ENCAP_NONE;
 	}
@@ -135,19 +137,17 @@ static void gka_log_down(struct gka_tunnel *kt, u32 unanswered, u32 interval)
 static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m)
 {
 	const struct ip_tunnel *t = netdev_priv(kt->dev);
-	/* ip_tunnel_update() may be changing these under RTNL. */
-	struct flowi4 fl4 = {
-		.daddr = m->remote,
-		.flowi4_oif = READ_ONCE(t->parms.link),
-		.flowi4_proto = IPPROTO_GRE,
-		.flowi4_tos = RT_TOS(READ_ONCE(t->parms.iph.tos)),
-		.flowi4_mark = READ_ONCE(t->fwmark),
-		.fl4_gre_key = READ_ONCE(t->parms.o_key),
-	};
+	struct flowi4 fl4 = {};
 	struct rtable *rt;
 
 	if (m->local)
 		return m->local;
+	/* ip_tunnel_update() may be changing these under RTNL. */
+	flowi4_init_output(&fl4, READ_ONCE(t->parms.link), READ_ONCE(t->fwmark),
+			   READ_ONCE(t->parms.iph.tos) & INET_DSCP_MASK,
+			   RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0, m->remote, 0, 0, 0,
+			   GLOBAL_ROOT_UID);
+	fl4.fl4_gre_key = READ_ONCE(t->parms.o_key);
 	rt = ip_route_output_key(kt->underlay, &fl4);
 	if (IS_ERR(rt))
 		return 0;
@@ -763,8 +763,8 @@ int gka_tunnel_attach(struct net_device *dev, u32 interval_ms, u32 retries,
 	kt->state.line_up = true;
 	spin_lock_init(&kt->lock);
 	INIT_LIST_HEAD(&kt->reread_node);
-	gka_hrtimer_setup(&kt->timer, gka_timer_fire, CLOCK_MONOTONIC,
-			  HRTIMER_MODE_REL_SOFT);
+	hrtimer_setup(&kt->timer, gka_timer_fire, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
 	kt->usable = !gka_read_tunnel(dev, &kt->match, &kt->ends,
 				      &kt->unusable_why);
 

@@ -31,9 +31,9 @@ static void config_retries_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gka_check_retries(256, &why), -EINVAL);
 }
 
-static struct gka_ip_tunnel_parm p2p_parms(void)
+static struct ip_tunnel_parm_kern p2p_parms(void)
 {
-	struct gka_ip_tunnel_parm p = {};
+	struct ip_tunnel_parm_kern p = {};
 
 	p.iph.saddr = htonl(0xc0000201);
 	p.iph.daddr = htonl(0xc6336402);
@@ -42,13 +42,13 @@ static struct gka_ip_tunnel_parm p2p_parms(void)
 
 static void config_tunnel_p2p(struct kunit *test)
 {
-	struct gka_ip_tunnel_parm p = p2p_parms();
+	struct ip_tunnel_parm_kern p = p2p_parms();
 	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
 	struct gka_match m;
 	const char *why = NULL;
 
-	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_KEY);
-	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_CSUM);
+	__set_bit(IP_TUNNEL_KEY_BIT, p.i_flags);
+	__set_bit(IP_TUNNEL_CSUM_BIT, p.i_flags);
 	p.i_key = htonl(42);
 	p.o_key = htonl(43);
 	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
@@ -61,9 +61,9 @@ static void config_tunnel_p2p(struct kunit *test)
 
 	/* Output-only options do not concern the reply. */
 	p = p2p_parms();
-	gka_tunnel_set_flag(p.o_flags, GKA_TUNNEL_KEY);
-	gka_tunnel_set_flag(p.o_flags, GKA_TUNNEL_CSUM);
-	gka_tunnel_set_flag(p.o_flags, GKA_TUNNEL_SEQ);
+	__set_bit(IP_TUNNEL_KEY_BIT, p.o_flags);
+	__set_bit(IP_TUNNEL_CSUM_BIT, p.o_flags);
+	__set_bit(IP_TUNNEL_SEQ_BIT, p.o_flags);
 	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
 	KUNIT_EXPECT_FALSE(test, m.with_key);
 	KUNIT_EXPECT_FALSE(test, m.with_csum);
@@ -112,7 +112,7 @@ KUNIT_ARRAY_PARAM(refuse, refuse_cases, refuse_case_desc);
 static void config_tunnel_refused(struct kunit *test)
 {
 	const struct refuse_case *c = test->param_value;
-	struct gka_ip_tunnel_parm p = p2p_parms();
+	struct ip_tunnel_parm_kern p = p2p_parms();
 	struct gka_tunnel_facts f = {
 		.kind = c->kind,
 		.parms = &p,
@@ -124,20 +124,20 @@ static void config_tunnel_refused(struct kunit *test)
 
 	p.iph.daddr = c->daddr;
 	if (c->iseq)
-		gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_SEQ);
+		__set_bit(IP_TUNNEL_SEQ_BIT, p.i_flags);
 	KUNIT_EXPECT_EQ(test, gka_check_tunnel(&f, &m, &why), -EOPNOTSUPP);
 	KUNIT_EXPECT_STREQ(test, why, c->why);
 }
 
 static void config_reflect_ends(struct kunit *test)
 {
-	struct gka_ip_tunnel_parm p = p2p_parms();
+	struct ip_tunnel_parm_kern p = p2p_parms();
 	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
 	struct gka_ends e;
 
 	/* Keepalive cannot run with iseq; reflection does not care. */
-	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_SEQ);
-	gka_tunnel_set_flag(p.i_flags, GKA_TUNNEL_KEY);
+	__set_bit(IP_TUNNEL_SEQ_BIT, p.i_flags);
+	__set_bit(IP_TUNNEL_KEY_BIT, p.i_flags);
 	gka_reflect_ends(&f, &e);
 	KUNIT_EXPECT_EQ(test, e.local, p.iph.saddr);
 	KUNIT_EXPECT_EQ(test, e.remote, p.iph.daddr);
@@ -195,7 +195,7 @@ static void config_privilege(struct kunit *test)
 
 static void config_link_in_match(struct kunit *test)
 {
-	struct gka_ip_tunnel_parm p = p2p_parms();
+	struct ip_tunnel_parm_kern p = p2p_parms();
 	struct gka_tunnel_facts f = { .kind = "gre", .parms = &p };
 	struct gka_match m;
 	const char *why = NULL;

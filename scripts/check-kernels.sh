@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check's stage for every kernel Debian ships: the module built with
+# W=1 and sparse for each, in that release's build root with its own
+# compiler (scripts/debian-chroot.sh), and the integration tests booted on
+# each release's stock kernel (scripts/debian-kernel.sh) under qemu.
+#
+#   check-kernels.sh OUTDIR [--bin FILE]...      (--bin: tools for guests)
+#
+# Within make check's time: the whole suite on the oldest and the newest
+# kernel (bookworm's 6.1 is make check's own stock run), a keepalive and
+# reflection smoke test on the others. Every guest is a single-CPU shard,
+# two at a time. Settings (environment):
+#   GKA_RELEASES     releases built     (bullseye bookworm trixie sid experimental)
+#   GKA_FULL         whole suite on     (bullseye experimental)
+#   GKA_SMOKE        smoke test on      (trixie sid)
+#   GKA_SMOKE_TESTS  the smoke test     (t-10-tunnel-traffic,t-30-keepalive-blackhole,t-50-reflect)
+#
+# Prints "GKA-CHECK ok NAME" / "GKA-CHECK not ok NAME" lines on stdout;
+# logs go to OUTDIR, progress to stderr. Nothing is loaded into this
+# machine's kernel.
+set -uo pipefail
+. "$(dirname "$0")/common.sh"
+
+[ $# -ge 1 ] || die "usage: $0 OUTDIR [--bin FILE]..."
+out=$(realpath -m "$1")
+shift
+bins=("$@")
+releases=${GKA_RELEASES:-bullseye bookworm trixie sid experimental}
+full=${GKA_FULL:-bullseye experimental}
+smoke=${GKA_SMOKE:-trixie sid}
+smoke_tests=${GKA_SMOKE_TESTS:-t-10-tunnel-traffic,t-30-keepalive-blackhole,t-50-reflect}
+mkdir -p "$out"
+
+ok() { echo "GKA-CHECK ok $1"; }
+not_ok() { echo "GKA-CHECK not ok $1"; log "failed: $1"; }
+
+declare -A kver ko
+start=$(date +%s)
+
+# --- Builds -------------------------------------------------------------
+for r in $releases; do
+	t0=$(date +%s)
+	if ! kdir=$("$REPO_ROOT/scripts/debian-chroot.sh" "$r" 2>"$out/$r-root.log"); then
+		cat "$out/$r-root.log" >&2
+		not_ok "$r: build root with its kernel's headers"
+		continue
+	fi
+	k=${kdir##*/linux-headers-}
+	kver[$r]=$k
+	rm -rf "$out/$r-build"
+	"$REPO_ROOT/scripts/build-module-debian.sh" "$r" "$k" "$out/$r-build" \
+		W=1 C=1 >"$out/$r-build.log" 2>&1
+	st=$?
+	# Kbuild turns sparse off saying "C=1 specified, but ... not
+	# available": a silent C=1 must be one that ran.
+	if grep -Ei 'warning|error|not available' "$out/$r-build.log" >&2; then
+		st=1
+	fi
+	log "$r ($k): built in $(($(date +%s) - t0)) s"
+	if [ "$st" = 0 ] && [ -f "$out/$r-build/src-tree/gre_keepalive.ko" ]; then
+		ok "$r $k: build W=1 C=1 with its own compiler, no warnings"
+		ko[$r]=$out/$r-build/src-tree/gre_keepalive.ko
+	else
+		cat "$out/$r-build.log" >&2
+		not_ok "$r $k: build W=1 C=1 with its own compiler, no warnings"
+	fi
+done
+
+# --- Guests ---------------------------------------------------------------
+# Shards: "NAME RELEASE TESTS", run two at a time.
+shards=()
+for r in $full $smoke; do
+	[ -n "${ko[$r]:-}" ] || continue
+	if ! sk=$("$REPO_ROOT/scripts/debian-kernel.sh" "$r" "${kver[$r]}" 2>"$out/$r-kernel.log"); then
+		cat "$out/$r-kernel.log" >&2
+		not_ok "$r ${kver[$r]}: stock kernel unpacked"
+		continue
+	fi
+	if ! "$REPO_ROOT/scripts/mkinitramfs.sh" "$out/$r.cpio.gz" "${kver[$r]}" \
+		--stock-root "$sk/root" --ko "${ko[$r]}" "${bins[@]}" \
+		>"$out/$r-initramfs.log" 2>&1; then
+		cat "$out/$r-initramfs.log" >&2
+		not_ok "$r ${kver[$r]}: initramfs"
+		continue
+	fi
+	if [[ " $full " == *" $r "* ]]; then
+		tests=$(cd "$REPO_ROOT/tests/integration" && ls t-*.sh | sed 's/\.sh$//')
+		[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
+		even='' odd='' i=0
+		for t in $tests; do
+			if [ $((i % 2)) = 0 ]; then even=$even,$t; else odd=$odd,$t; fi
+			i=$((i + 1))
+		done
+		shards+=("$r-1 $r ${even#,}")
+		[ -z "$odd" ] || shards+=("$r-2 $r ${odd#,}")
+	else
+		shards+=("$r-smoke $r $smoke_tests")
+	fi
+done
+
+run_shard() {	# NAME RELEASE TESTS
+	local k=${kver[$2]} t0
+	t0=$(date +%s)
+	GKA_SMP=1 "$REPO_ROOT/scripts/run-guest.sh" \
+		"$CACHE_ROOT/stock-kernel/$k/root/boot/vmlinuz-$k" "$out/$2.cpio.gz" \
+		"$out/guest-$1.log" 1800 512 "gka.mode=tests gka.only=$3" >/dev/null 2>&1
+	echo $? >"$out/guest-$1.status"
+	log "guest $1 ($k): $(($(date +%s) - t0)) s"
+}
+
+for s in "${shards[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
+		wait -n
+	done
+	# shellcheck disable=SC2086 # NAME RELEASE TESTS
+	run_shard $s &
+done
+wait
+
+for s in "${shards[@]}"; do
+	read -r name r _ <<<"$s"
+	k=${kver[$r]}
+	logf=$out/guest-$name.log
+	while read -r t; do
+		ok "$k: ${t#GKA-TEST ok }"
+	done < <(grep -ao 'GKA-TEST ok .*' "$logf")
+	while read -r t; do
+		not_ok "$k: ${t#GKA-TEST not ok }"
+		sed -n "/GKA-TEST-START ${t#GKA-TEST not ok }\$/,/GKA-TEST not ok /p" "$logf" |
+			grep -a '  not ok - ' >&2
+	done < <(grep -ao 'GKA-TEST not ok .*' "$logf")
+	grep -aq 'GKA-TEST ' "$logf" || not_ok "$k ($name): integration tests ran"
+	if [ "$(cat "$out/guest-$name.status")" = 0 ]; then
+		ok "$k ($name): guest clean (no splat)"
+	else
+		not_ok "$k ($name): guest clean (no splat)"
+	fi
+done
+log "every Debian kernel: $(($(date +%s) - start)) s"
