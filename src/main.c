@@ -99,8 +99,12 @@ static void gka_auto_enable(struct gka_tunnel *kt)
 		gka_failed(kt->dev, why, err);
 }
 
-/* The tunnel's state; met for the first time, it gets the defaults. */
-static struct gka_tunnel *gka_track(struct net_device *dev)
+/*
+ * The tunnel's state; met for the first time, it gets the defaults. Only
+ * at its registration is current the tunnel's creator (or the module's
+ * loader): met later, after a failed attach, it is not auto-enabled.
+ */
+static struct gka_tunnel *gka_track(struct net_device *dev, bool registering)
 {
 	struct gka_tunnel *kt = gka_tunnel_find(dev);
 	int err;
@@ -116,7 +120,8 @@ static struct gka_tunnel *gka_track(struct net_device *dev)
 		return NULL;
 	}
 	kt = gka_tunnel_find(dev);
-	gka_auto_enable(kt);
+	if (registering)
+		gka_auto_enable(kt);
 	return kt;
 }
 
@@ -132,7 +137,7 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	switch (event) {
 	case NETDEV_REGISTER:
-		gka_track(dev);
+		gka_track(dev, true);
 		break;
 	case NETDEV_UNREGISTER:
 		/* A move to another netns keeps device, underlay and peer. */
@@ -142,7 +147,7 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 	case NETDEV_UP:
 	case NETDEV_DOWN:
 	case NETDEV_CHANGE:
-		kt = gka_track(dev);
+		kt = gka_track(dev, false);
 		if (!kt)
 			break;
 		err = gka_tunnel_dev_event(kt, event);
