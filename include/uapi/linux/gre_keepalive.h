@@ -1,93 +1,74 @@
-/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
-/*
- * gre_keepalive: Cisco-style keepalive for Linux GRE tunnels.
- *
- * Shared by the kernel module and the gre-keepalive tool. Everything the
- * kernel accepts or reports about a tunnel's keepalive is defined here.
- */
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/gre_keepalive.yaml */
+/* YNL-GEN uapi header */
+
 #ifndef _UAPI_LINUX_GRE_KEEPALIVE_H
 #define _UAPI_LINUX_GRE_KEEPALIVE_H
 
-#define GRE_KEEPALIVE_GENL_NAME		"gre_keepalive"
-#define GRE_KEEPALIVE_GENL_VERSION	1
-#define GRE_KEEPALIVE_MCGRP_EVENTS	"events"
+#define GRE_KEEPALIVE_FAMILY_NAME	"gre_keepalive"
+#define GRE_KEEPALIVE_FAMILY_VERSION	2
 
-/*
- * Interval in milliseconds. Cisco's floor is 1 s; we go down to 10 ms for
- * fast failover, and up to Cisco's 32767 s ceiling.
- */
-#define GRE_KEEPALIVE_INTERVAL_MS_MIN		10U
-#define GRE_KEEPALIVE_INTERVAL_MS_MAX		32767000U
-#define GRE_KEEPALIVE_INTERVAL_MS_DEFAULT	10000U
-
-#define GRE_KEEPALIVE_RETRIES_MIN	1U
-#define GRE_KEEPALIVE_RETRIES_MAX	255U
-#define GRE_KEEPALIVE_RETRIES_DEFAULT	3U
-
-enum gre_keepalive_cmd {
-	GRE_KEEPALIVE_CMD_UNSPEC,
-	GRE_KEEPALIVE_CMD_SET,		/* enable, or change interval/retries */
-	GRE_KEEPALIVE_CMD_DEL,		/* disable */
-	GRE_KEEPALIVE_CMD_GET,		/* one tunnel, or dump all */
-	GRE_KEEPALIVE_CMD_EVENT,	/* multicast: transition or config change */
-	GRE_KEEPALIVE_CMD_REFLECT,	/* switch answering the peer's probes */
-
-	__GRE_KEEPALIVE_CMD_MAX,
-	GRE_KEEPALIVE_CMD_MAX = __GRE_KEEPALIVE_CMD_MAX - 1
-};
+#define GRE_KEEPALIVE_INTERVAL_MS_MIN		10
+#define GRE_KEEPALIVE_INTERVAL_MS_MAX		32767000
+#define GRE_KEEPALIVE_INTERVAL_MS_DEFAULT	10000
+#define GRE_KEEPALIVE_RETRIES_MIN		1
+#define GRE_KEEPALIVE_RETRIES_MAX		255
+#define GRE_KEEPALIVE_RETRIES_DEFAULT		3
 
 enum gre_keepalive_line {
 	GRE_KEEPALIVE_LINE_DOWN,
 	GRE_KEEPALIVE_LINE_UP,
 };
 
-/* Why an event was sent (GRE_KEEPALIVE_A_REASON). */
 enum gre_keepalive_reason {
-	GRE_KEEPALIVE_REASON_UNSPEC,
-	GRE_KEEPALIVE_REASON_ENABLED,		/* keepalive turned on */
-	GRE_KEEPALIVE_REASON_CHANGED,		/* interval or retries changed */
-	GRE_KEEPALIVE_REASON_DISABLED,		/* keepalive turned off */
-	GRE_KEEPALIVE_REASON_TIMEOUT,		/* retries probes unanswered */
-	GRE_KEEPALIVE_REASON_REPLY,		/* a reply brought the line up */
-	GRE_KEEPALIVE_REASON_ADMIN_UP,		/* tunnel set up: restart */
-	GRE_KEEPALIVE_REASON_TUNNEL_CHANGED,	/* tunnel parameters changed */
-	GRE_KEEPALIVE_REASON_TUNNEL_GONE,	/* tunnel deleted */
-	GRE_KEEPALIVE_REASON_ADMIN_DOWN,	/* tunnel set down: probing stops */
-	GRE_KEEPALIVE_REASON_REFLECT_CHANGED,	/* reflection switched on/off */
+	GRE_KEEPALIVE_REASON_ENABLED = 1,
+	GRE_KEEPALIVE_REASON_CHANGED,
+	GRE_KEEPALIVE_REASON_DISABLED,
+	GRE_KEEPALIVE_REASON_TIMEOUT,
+	GRE_KEEPALIVE_REASON_REPLY,
+	GRE_KEEPALIVE_REASON_ADMIN_UP,
+	GRE_KEEPALIVE_REASON_TUNNEL_CHANGED,
+	GRE_KEEPALIVE_REASON_TUNNEL_GONE,
+	GRE_KEEPALIVE_REASON_ADMIN_DOWN,
+	GRE_KEEPALIVE_REASON_REFLECT_CHANGED,
 };
 
-enum gre_keepalive_attr {
-	GRE_KEEPALIVE_A_UNSPEC,
-	GRE_KEEPALIVE_A_PAD,
-	GRE_KEEPALIVE_A_IFINDEX,		/* u32 */
-	GRE_KEEPALIVE_A_IFNAME,			/* string */
-	GRE_KEEPALIVE_A_ENABLED,		/* u8, 0 or 1 */
-	GRE_KEEPALIVE_A_INTERVAL_MS,		/* u32 */
-	GRE_KEEPALIVE_A_RETRIES,		/* u32 */
-	GRE_KEEPALIVE_A_LINE,			/* u8, enum gre_keepalive_line */
-	GRE_KEEPALIVE_A_COUNTER,		/* u32, probes since last reply */
-	GRE_KEEPALIVE_A_PROBES_SENT,		/* u64 */
-	GRE_KEEPALIVE_A_PROBE_ERRORS,		/* u64, probes that could not be sent */
-	GRE_KEEPALIVE_A_REPLIES,		/* u64 */
-	GRE_KEEPALIVE_A_TRANSITIONS,		/* u64 */
-	GRE_KEEPALIVE_A_LAST_CHANGE_NS,		/* u64, CLOCK_REALTIME ns, 0 = never */
-	GRE_KEEPALIVE_A_LAST_REPLY_NS,		/* u64, CLOCK_REALTIME ns, 0 = never */
-	GRE_KEEPALIVE_A_REASON,			/* u8, enum gre_keepalive_reason */
-	GRE_KEEPALIVE_A_SUSPENDED,		/* string: why an enabled tunnel
-						 * cannot probe right now
-						 */
-	GRE_KEEPALIVE_A_ADMIN_UP,		/* u8: tunnel is admin up */
-	GRE_KEEPALIVE_A_REFLECT,		/* u8, 0 or 1: answer the peer's
-						 * keepalives
-						 */
-	GRE_KEEPALIVE_A_REFLECTED,		/* u64, peer's probes sent back */
-	GRE_KEEPALIVE_A_PASSED,			/* u64, packets claiming to be
-						 * probes that were not ours
-						 * to answer, left to the stack
-						 */
+enum {
+	GRE_KEEPALIVE_A_TUNNEL_IFINDEX = 1,
+	GRE_KEEPALIVE_A_TUNNEL_IFNAME,
+	GRE_KEEPALIVE_A_TUNNEL_ENABLED,
+	GRE_KEEPALIVE_A_TUNNEL_ADMIN_UP,
+	GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS,
+	GRE_KEEPALIVE_A_TUNNEL_RETRIES,
+	GRE_KEEPALIVE_A_TUNNEL_REFLECT,
+	GRE_KEEPALIVE_A_TUNNEL_LINE,
+	GRE_KEEPALIVE_A_TUNNEL_COUNTER,
+	GRE_KEEPALIVE_A_TUNNEL_PROBES_SENT,
+	GRE_KEEPALIVE_A_TUNNEL_PROBE_ERRORS,
+	GRE_KEEPALIVE_A_TUNNEL_REPLIES,
+	GRE_KEEPALIVE_A_TUNNEL_TRANSITIONS,
+	GRE_KEEPALIVE_A_TUNNEL_LAST_CHANGE_NS,
+	GRE_KEEPALIVE_A_TUNNEL_LAST_REPLY_NS,
+	GRE_KEEPALIVE_A_TUNNEL_REFLECTED,
+	GRE_KEEPALIVE_A_TUNNEL_PASSED,
+	GRE_KEEPALIVE_A_TUNNEL_SUSPENDED,
+	GRE_KEEPALIVE_A_TUNNEL_REASON,
+	GRE_KEEPALIVE_A_TUNNEL_PAD,
 
-	__GRE_KEEPALIVE_A_MAX,
-	GRE_KEEPALIVE_A_MAX = __GRE_KEEPALIVE_A_MAX - 1
+	__GRE_KEEPALIVE_A_TUNNEL_MAX,
+	GRE_KEEPALIVE_A_TUNNEL_MAX = (__GRE_KEEPALIVE_A_TUNNEL_MAX - 1)
 };
+
+enum {
+	GRE_KEEPALIVE_CMD_TUNNEL_GET = 1,
+	GRE_KEEPALIVE_CMD_TUNNEL_SET,
+	GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF,
+
+	__GRE_KEEPALIVE_CMD_MAX,
+	GRE_KEEPALIVE_CMD_MAX = (__GRE_KEEPALIVE_CMD_MAX - 1)
+};
+
+#define GRE_KEEPALIVE_MCGRP_EVENTS	"events"
 
 #endif /* _UAPI_LINUX_GRE_KEEPALIVE_H */
