@@ -9,6 +9,7 @@ set -euo pipefail
 packages=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves cpio xz-utils
 	kmod rsync python3 sparse pkg-config libmnl-dev
+	python3-yaml python3-jsonschema
 	linux-source-6.1 linux-headers-amd64
 	qemu-system-x86 busybox-static iproute2 util-linux groff-base nftables netbase
 	dpkg-dev debhelper dh-dkms dkms lintian debootstrap

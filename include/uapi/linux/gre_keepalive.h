@@ -16,11 +16,37 @@
 #define GRE_KEEPALIVE_RETRIES_MAX		255
 #define GRE_KEEPALIVE_RETRIES_DEFAULT		3
 
+/**
+ * enum gre_keepalive_line - State of a tunnel's line protocol.
+ * @GRE_KEEPALIVE_LINE_DOWN: More than retries probes in a row went unanswered.
+ * @GRE_KEEPALIVE_LINE_UP: The peer answers, or nothing has gone unanswered
+ *   yet.
+ */
 enum gre_keepalive_line {
 	GRE_KEEPALIVE_LINE_DOWN,
 	GRE_KEEPALIVE_LINE_UP,
 };
 
+/**
+ * enum gre_keepalive_reason - Why a tunnel-change-ntf notification was sent.
+ * @GRE_KEEPALIVE_REASON_ENABLED: Keepalive was turned on.
+ * @GRE_KEEPALIVE_REASON_CHANGED: Interval or retries of an enabled tunnel
+ *   changed.
+ * @GRE_KEEPALIVE_REASON_DISABLED: Keepalive was turned off; the carrier is
+ *   restored.
+ * @GRE_KEEPALIVE_REASON_TIMEOUT: Retries were exceeded; the line protocol went
+ *   down.
+ * @GRE_KEEPALIVE_REASON_REPLY: A reply brought the line protocol up again.
+ * @GRE_KEEPALIVE_REASON_ADMIN_UP: The tunnel was set administratively up;
+ *   keepalive restarts.
+ * @GRE_KEEPALIVE_REASON_TUNNEL_CHANGED: The tunnel's parameters (addresses,
+ *   key, ...) changed.
+ * @GRE_KEEPALIVE_REASON_TUNNEL_GONE: The tunnel device is being deleted.
+ * @GRE_KEEPALIVE_REASON_ADMIN_DOWN: The tunnel was set administratively down;
+ *   probing stops.
+ * @GRE_KEEPALIVE_REASON_REFLECT_CHANGED: Reflection of the peer's probes was
+ *   switched on or off.
+ */
 enum gre_keepalive_reason {
 	GRE_KEEPALIVE_REASON_ENABLED = 1,
 	GRE_KEEPALIVE_REASON_CHANGED,
