@@ -47,6 +47,17 @@ st=$?
 [ -s "$OUT/checkpatch.log" ] && { cat "$OUT/checkpatch.log"; st=1; }
 result "checkpatch --strict" $st
 
+# The netlink spec, with the kernel's own YNL tooling (scripts/ynl.sh).
+"$REPO_ROOT/scripts/ynl.sh" validate > "$OUT/spec.log" 2>&1
+st=$?
+[ $st = 0 ] || cat "$OUT/spec.log"
+result "netlink spec validates against the kernel's genetlink schema" $st
+"$REPO_ROOT/scripts/ynl.sh" uapi > "$OUT/uapi.h" 2> "$OUT/uapi.log" &&
+	diff -u "$REPO_ROOT/include/uapi/linux/gre_keepalive.h" "$OUT/uapi.h"
+st=$?
+[ -s "$OUT/uapi.log" ] && { cat "$OUT/uapi.log"; st=1; }
+result "UAPI header is what ynl-gen-c makes of the spec" $st
+
 # Fresh builds, so that every file is compiled and checked.
 rm -rf "$OUT/stock-w1" "$OUT/stock-sparse"
 "$REPO_ROOT/scripts/build-module.sh" "$stock_headers" "$OUT/stock-w1" W=1 \
