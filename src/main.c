@@ -2,8 +2,9 @@
 /*
  * gre_keepalive: Cisco-compatible keepalive for Linux GRE tunnels.
  *
- * Module parameters, netdevice notifier and the order in which the pieces
- * come up and go down.
+ * The module's glue: parameters, the netdevice notifier that ties each
+ * tunnel device to its state and sysfs files, and the order in which the
+ * pieces come up and go down.
  *
  * A module on a router's receive path must never make the router worse:
  * the notifier never refuses a device, a load either succeeds whole or
@@ -11,17 +12,21 @@
  * appear and the first to go, so that no request ever meets a half-built
  * or half-torn-down module.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/capability.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 #include <linux/rtnetlink.h>
+#include <linux/gre_keepalive.h>
 
 #include "config.h"
-#include "gre_keepalive.h"
+#include "control.h"
+#include "netlink.h"
+#include "reflect.h"
+#include "reply.h"
+#include "sysfs.h"
+#include "tunnel.h"
 
 static unsigned int default_interval_ms = GRE_KEEPALIVE_INTERVAL_MS_DEFAULT;
 module_param(default_interval_ms, uint, 0444);
@@ -91,7 +96,7 @@ static void gka_auto_enable(struct gka_tunnel *kt)
 
 	if (!auto_enable)
 		return;
-	err = gka_tunnel_apply(kt, &on, &creator, &why);
+	err = gka_apply(kt, &on, &creator, &why);
 	/* Tunnels that cannot run keepalive (gre0, NBMA, gretap) are skipped. */
 	if (err == -EOPNOTSUPP || err == -EPERM)
 		pr_debug("%s: not auto-enabled: %s\n", kt->dev->name, why);
@@ -112,17 +117,29 @@ static struct gka_tunnel *gka_track(struct net_device *dev, bool registering)
 	/* Moved between namespaces: it keeps what it had. */
 	if (kt)
 		return kt;
-	err = gka_tunnel_attach(dev, default_interval_ms, default_retries,
-				reflect);
-	if (err) {
+	kt = gka_attach(dev, default_interval_ms, default_retries, reflect,
+			&err);
+	if (kt) {
+		err = gka_sysfs_add(kt);
+		if (err) {
+			gka_detach(kt);
+			kt = NULL;
+		}
+	}
+	if (!kt) {
 		gka_failed(dev, "cannot track the tunnel, keepalive unavailable",
 			   err);
 		return NULL;
 	}
-	kt = gka_tunnel_find(dev);
 	if (registering)
 		gka_auto_enable(kt);
 	return kt;
+}
+
+static void gka_untrack(struct gka_tunnel *kt)
+{
+	gka_sysfs_del(kt);
+	gka_detach(kt);
 }
 
 static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
@@ -141,8 +158,9 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 		break;
 	case NETDEV_UNREGISTER:
 		/* A move to another netns keeps device, underlay and peer. */
-		if (dev->reg_state == NETREG_UNREGISTERING)
-			gka_tunnel_detach(dev);
+		kt = gka_tunnel_find(dev);
+		if (kt && dev->reg_state == NETREG_UNREGISTERING)
+			gka_untrack(kt);
 		break;
 	case NETDEV_UP:
 	case NETDEV_DOWN:
@@ -150,7 +168,7 @@ static int gka_netdev_event(struct notifier_block *nb, unsigned long event,
 		kt = gka_track(dev, false);
 		if (!kt)
 			break;
-		err = gka_tunnel_dev_event(kt, event);
+		err = gka_dev_event(kt, event);
 		if (err)
 			gka_failed(dev, "cannot register the reflection hook",
 				   err);
@@ -169,10 +187,10 @@ static void gka_teardown(void)
 {
 	rtnl_lock();
 	gka_stopping = true;
-	gka_tunnel_detach_all();
+	gka_tunnel_drain(gka_untrack);
 	rtnl_unlock();
 	unregister_netdevice_notifier(&gka_netdev_notifier);
-	gka_tunnel_flush();
+	gka_control_flush();
 }
 
 static int __init gka_init(void)
@@ -186,13 +204,17 @@ static int __init gka_init(void)
 		return -EINVAL;
 	}
 
-	err = gka_rx_init();
+	gka_sysfs_init();
+	err = gka_reply_module_init();
 	if (err)
 		return err;
+	err = gka_reflect_module_init();
+	if (err)
+		goto err_reply;
 	/* Replays REGISTER and UP for tunnels that exist already. */
 	err = register_netdevice_notifier(&gka_netdev_notifier);
 	if (err)
-		goto err_rx;
+		goto err_reflect;
 	rtnl_lock();
 	gka_loading = false;
 	err = gka_load_err;
@@ -209,8 +231,10 @@ static int __init gka_init(void)
 
 err_tunnels:
 	gka_teardown();
-err_rx:
-	gka_rx_exit();
+err_reflect:
+	gka_reflect_module_exit();
+err_reply:
+	gka_reply_module_exit();
 	/* kfree_rcu() callbacks must not outlive the module's text. */
 	rcu_barrier();
 	return err;
@@ -224,7 +248,8 @@ static void __exit gka_exit(void)
 	 * DOWN for every running tunnel, which is not news to announce.
 	 */
 	gka_teardown();
-	gka_rx_exit();
+	gka_reflect_module_exit();
+	gka_reply_module_exit();
 	rcu_barrier();
 	pr_info("unloaded\n");
 }
@@ -235,4 +260,4 @@ module_exit(gka_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("gre-keepalive developers");
 MODULE_DESCRIPTION("Cisco-compatible keepalive for GRE tunnels");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(GKA_VERSION);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The gre_keepalive generic netlink family: set, delete, get and dump a
- * tunnel's keepalive, and an "events" multicast group that announces every
- * line-protocol transition and configuration change.
+ * The gre_keepalive generic netlink family, as
+ * Documentation/netlink/specs/gre_keepalive.yaml describes it: get or dump
+ * a tunnel's keepalive, set any part of its configuration in one request,
+ * and an "events" multicast group that announces every line-protocol
+ * transition and configuration change.
  *
- * The policy rejects malformed input before a handler runs; handlers then
- * decide about the tunnel itself and say why in extack.
+ * The policies reject malformed input before a handler runs; handlers
+ * then decide about the tunnel itself and say why in extack.
  */
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
@@ -14,23 +16,25 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
-#include "config.h"
-#include "gre_keepalive.h"
+#include "control.h"
+#include "netlink.h"
+#include "notify.h"
+#include "tunnel.h"
 
-static struct netlink_range_validation gka_interval_range = {
-	.min = GRE_KEEPALIVE_INTERVAL_MS_MIN,
-	.max = GRE_KEEPALIVE_INTERVAL_MS_MAX,
+/* Each command its own policy: what it does not use, it refuses. */
+static const struct nla_policy gka_get_policy[GRE_KEEPALIVE_A_TUNNEL_IFNAME + 1] = {
+	[GRE_KEEPALIVE_A_TUNNEL_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[GRE_KEEPALIVE_A_TUNNEL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
-static const struct nla_policy gka_policy[GRE_KEEPALIVE_A_MAX + 1] = {
-	[GRE_KEEPALIVE_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[GRE_KEEPALIVE_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
-	[GRE_KEEPALIVE_A_INTERVAL_MS] =
-		NLA_POLICY_FULL_RANGE(NLA_U32, &gka_interval_range),
-	[GRE_KEEPALIVE_A_RETRIES] =
-		NLA_POLICY_RANGE(NLA_U32, GRE_KEEPALIVE_RETRIES_MIN,
-				 GRE_KEEPALIVE_RETRIES_MAX),
-	[GRE_KEEPALIVE_A_REFLECT] = NLA_POLICY_MAX(NLA_U8, 1),
+/* Ranges are gka_apply()'s: one checker, one set of messages. */
+static const struct nla_policy gka_set_policy[GRE_KEEPALIVE_A_TUNNEL_REFLECT + 1] = {
+	[GRE_KEEPALIVE_A_TUNNEL_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[GRE_KEEPALIVE_A_TUNNEL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[GRE_KEEPALIVE_A_TUNNEL_ENABLED] = NLA_POLICY_MAX(NLA_U32, 1),
+	[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS] = { .type = NLA_U32 },
+	[GRE_KEEPALIVE_A_TUNNEL_RETRIES] = { .type = NLA_U32 },
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 enum gka_mcgrp { GKA_MCGRP_EVENTS };
@@ -58,11 +62,21 @@ static void gka_set_err(struct netlink_ext_ack *extack, const struct nlattr *att
 	extack->bad_attr = attr;
 }
 
+static int gka_put_stats(struct sk_buff *skb, const struct gka_info *info)
+{
+	int i;
+
+	for (i = 0; i < GKA_STAT_COUNT; i++)
+		if (nla_put_u64_64bit(skb, gka_stat_desc[i].nlattr,
+				      info->stat[i], GRE_KEEPALIVE_A_TUNNEL_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
 static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 		    u32 portid, u32 seq, int flags, enum gre_keepalive_reason reason)
 {
 	struct net_device *dev = kt->dev;
-	const char *suspended;
 	struct gka_info info;
 	void *hdr;
 
@@ -70,38 +84,21 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 	if (!hdr)
 		return -EMSGSIZE;
 
-	gka_tunnel_info(kt, &info);
-	suspended = READ_ONCE(kt->unusable_why);
-	if (nla_put_u32(skb, GRE_KEEPALIVE_A_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, GRE_KEEPALIVE_A_IFNAME, dev->name) ||
-	    nla_put_u8(skb, GRE_KEEPALIVE_A_ENABLED, info.enabled) ||
-	    nla_put_u8(skb, GRE_KEEPALIVE_A_ADMIN_UP,
-		       !!(READ_ONCE(dev->flags) & IFF_UP)) ||
-	    nla_put_u32(skb, GRE_KEEPALIVE_A_INTERVAL_MS, info.interval_ms) ||
-	    nla_put_u32(skb, GRE_KEEPALIVE_A_RETRIES, info.retries) ||
-	    nla_put_u8(skb, GRE_KEEPALIVE_A_LINE, info.line_up ?
-		       GRE_KEEPALIVE_LINE_UP : GRE_KEEPALIVE_LINE_DOWN) ||
-	    nla_put_u32(skb, GRE_KEEPALIVE_A_COUNTER, info.counter) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_PROBES_SENT,
-			      info.probes_sent, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_PROBE_ERRORS,
-			      info.probe_errors, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_REPLIES,
-			      info.replies, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_TRANSITIONS,
-			      info.transitions, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_LAST_CHANGE_NS,
-			      info.last_change_ns, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_LAST_REPLY_NS,
-			      info.last_reply_ns, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u8(skb, GRE_KEEPALIVE_A_REFLECT, info.reflect) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_REFLECTED,
-			      info.reflected, GRE_KEEPALIVE_A_PAD) ||
-	    nla_put_u64_64bit(skb, GRE_KEEPALIVE_A_PASSED,
-			      info.passed, GRE_KEEPALIVE_A_PAD) ||
-	    (info.enabled && suspended &&
-	     nla_put_string(skb, GRE_KEEPALIVE_A_SUSPENDED, suspended)) ||
-	    (reason && nla_put_u8(skb, GRE_KEEPALIVE_A_REASON, reason))) {
+	gka_info(kt, &info);
+	if (nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_IFINDEX, dev->ifindex) ||
+	    nla_put_string(skb, GRE_KEEPALIVE_A_TUNNEL_IFNAME, dev->name) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_ENABLED, info.enabled) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_ADMIN_UP, info.admin_up) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS, info.interval_ms) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_RETRIES, info.retries) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_REFLECT, info.reflect) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_LINE, info.line_up ?
+			GRE_KEEPALIVE_LINE_UP : GRE_KEEPALIVE_LINE_DOWN) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_COUNTER, info.counter) ||
+	    gka_put_stats(skb, &info) ||
+	    (info.suspended &&
+	     nla_put_string(skb, GRE_KEEPALIVE_A_TUNNEL_SUSPENDED, info.suspended)) ||
+	    (reason && nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_REASON, reason))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -109,7 +106,7 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 	return 0;
 }
 
-void gka_nl_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
+void gka_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
 {
 	struct net *net = dev_net(kt->dev);
 	struct sk_buff *skb;
@@ -122,7 +119,8 @@ void gka_nl_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
 	if (!skb)
 		goto out;
-	if (gka_fill(skb, kt, GRE_KEEPALIVE_CMD_EVENT, 0, 0, 0, reason)) {
+	if (gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, 0, 0, 0,
+		     reason)) {
 		nlmsg_free(skb);
 		goto out;
 	}
@@ -138,8 +136,8 @@ out:
  */
 static struct gka_tunnel *gka_nl_tunnel(struct genl_info *info)
 {
-	struct nlattr *idx_attr = info->attrs[GRE_KEEPALIVE_A_IFINDEX];
-	struct nlattr *name_attr = info->attrs[GRE_KEEPALIVE_A_IFNAME];
+	struct nlattr *idx_attr = info->attrs[GRE_KEEPALIVE_A_TUNNEL_IFINDEX];
+	struct nlattr *name_attr = info->attrs[GRE_KEEPALIVE_A_TUNNEL_IFNAME];
 	struct netlink_ext_ack *extack = info->extack;
 	struct net *net = genl_info_net(info);
 	struct net_device *dev = NULL;
@@ -184,7 +182,7 @@ static struct gka_tunnel *gka_nl_tunnel(struct genl_info *info)
 					    "tunnel not tracked: out of memory when it appeared");
 			return ERR_PTR(-ENOMEM);
 		}
-		gka_tunnel_check(dev, &why);
+		gka_check_device(dev, &why);
 		gka_set_err(extack, name_attr ?: idx_attr, why);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
@@ -199,7 +197,7 @@ static bool gka_nl_net_admin(const struct gka_caller *caller,
 
 /* Apply @c to the tunnel the request names. */
 static int gka_nl_apply(struct sk_buff *skb, struct genl_info *info,
-			const struct gka_change *c, struct nlattr *bad_attr)
+			const struct gka_change *c)
 {
 	const struct gka_caller who = {
 		.net_admin = gka_nl_net_admin,
@@ -215,57 +213,52 @@ static int gka_nl_apply(struct sk_buff *skb, struct genl_info *info,
 		err = PTR_ERR(kt);
 		goto out;
 	}
-	err = gka_tunnel_apply(kt, c, &who, &why);
+	err = gka_apply(kt, c, &who, &why);
 	if (err)
-		gka_set_err(info->extack, err == -EPERM ? NULL : bad_attr,
-			    why);
+		gka_set_err(info->extack, NULL, why);
 out:
 	rtnl_unlock();
 	return err;
 }
 
+/* The attributes a SET request gives, as one change. */
+static int gka_nl_change(struct genl_info *info, struct gka_change *c)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (attrs[GRE_KEEPALIVE_A_TUNNEL_ENABLED]) {
+		c->set |= GKA_SET_ENABLED;
+		c->enabled = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_ENABLED]);
+	}
+	if (attrs[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]) {
+		c->set |= GKA_SET_INTERVAL;
+		c->interval_ms = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]);
+	}
+	if (attrs[GRE_KEEPALIVE_A_TUNNEL_RETRIES]) {
+		c->set |= GKA_SET_RETRIES;
+		c->retries = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_RETRIES]);
+	}
+	if (attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT]) {
+		c->set |= GKA_SET_REFLECT;
+		c->reflect = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT]);
+	}
+	if (!c->set) {
+		NL_SET_ERR_MSG(info->extack,
+			       "nothing to set: give ENABLED, INTERVAL_MS, RETRIES or REFLECT");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Absent attributes keep what is set: the defaults, at first. */
 static int gka_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *interval_attr = info->attrs[GRE_KEEPALIVE_A_INTERVAL_MS];
-	struct nlattr *retries_attr = info->attrs[GRE_KEEPALIVE_A_RETRIES];
-	struct gka_change c = {
-		.set = GKA_SET_ENABLED,
-		.enabled = true,
-	};
+	struct gka_change c = {};
+	int err = gka_nl_change(info, &c);
 
-	if (interval_attr) {
-		c.set |= GKA_SET_INTERVAL;
-		c.interval_ms = nla_get_u32(interval_attr);
-	}
-	if (retries_attr) {
-		c.set |= GKA_SET_RETRIES;
-		c.retries = nla_get_u32(retries_attr);
-	}
-	return gka_nl_apply(skb, info, &c, NULL);
-}
-
-static int gka_nl_del(struct sk_buff *skb, struct genl_info *info)
-{
-	const struct gka_change off = {
-		.set = GKA_SET_ENABLED,
-		.enabled = false,
-	};
-
-	return gka_nl_apply(skb, info, &off, NULL);
-}
-
-static int gka_nl_reflect(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *reflect_attr = info->attrs[GRE_KEEPALIVE_A_REFLECT];
-	struct gka_change c = { .set = GKA_SET_REFLECT };
-
-	if (!reflect_attr) {
-		NL_SET_ERR_MSG(info->extack, "missing REFLECT: give 0 or 1");
-		return -EINVAL;
-	}
-	c.reflect = nla_get_u8(reflect_attr);
-	return gka_nl_apply(skb, info, &c, reflect_attr);
+	if (err)
+		return err;
+	return gka_nl_apply(skb, info, &c);
 }
 
 static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
@@ -282,7 +275,7 @@ static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(kt))
 		err = PTR_ERR(kt);
 	else
-		err = gka_fill(msg, kt, GRE_KEEPALIVE_CMD_GET, info->snd_portid,
+		err = gka_fill(msg, kt, GRE_KEEPALIVE_CMD_TUNNEL_GET, info->snd_portid,
 			       info->snd_seq, 0, 0);
 	rtnl_unlock();
 	if (err) {
@@ -306,7 +299,7 @@ static int gka_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (!kt)
 			continue;
 		if (idx >= skip &&
-		    gka_fill(skb, kt, GRE_KEEPALIVE_CMD_GET,
+		    gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_GET,
 			     NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
 			     NLM_F_MULTI, 0))
 			break;	/* skb full: the next round resumes here */
@@ -317,40 +310,33 @@ static int gka_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static const struct genl_small_ops gka_ops[] = {
+static const struct genl_ops gka_ops[] = {
 	{
-		.cmd = GRE_KEEPALIVE_CMD_SET,
-		.doit = gka_nl_set,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = GRE_KEEPALIVE_CMD_DEL,
-		.doit = gka_nl_del,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = GRE_KEEPALIVE_CMD_REFLECT,
-		.doit = gka_nl_reflect,
-		.flags = GENL_UNS_ADMIN_PERM,
-	},
-	{
-		.cmd = GRE_KEEPALIVE_CMD_GET,
+		.cmd = GRE_KEEPALIVE_CMD_TUNNEL_GET,
 		.doit = gka_nl_get,
 		.dumpit = gka_nl_dump,
+		.policy = gka_get_policy,
+		.maxattr = ARRAY_SIZE(gka_get_policy) - 1,
+	},
+	{
+		.cmd = GRE_KEEPALIVE_CMD_TUNNEL_SET,
+		.doit = gka_nl_set,
+		.policy = gka_set_policy,
+		.maxattr = ARRAY_SIZE(gka_set_policy) - 1,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 
 static struct genl_family gka_family __ro_after_init = {
-	.name = GRE_KEEPALIVE_GENL_NAME,
-	.version = GRE_KEEPALIVE_GENL_VERSION,
-	.maxattr = GRE_KEEPALIVE_A_MAX,
-	.policy = gka_policy,
+	.name = GRE_KEEPALIVE_FAMILY_NAME,
+	.version = GRE_KEEPALIVE_FAMILY_VERSION,
+	.maxattr = GRE_KEEPALIVE_A_TUNNEL_MAX,
 	.netnsok = true,
 	.module = THIS_MODULE,
-	.small_ops = gka_ops,
-	.n_small_ops = ARRAY_SIZE(gka_ops),
+	.ops = gka_ops,
+	.n_ops = ARRAY_SIZE(gka_ops),
 #ifdef GKA_HAVE_GENL_RESV_START_OP
-	.resv_start_op = __GRE_KEEPALIVE_CMD_MAX,
+	.resv_start_op = GRE_KEEPALIVE_CMD_MAX + 1,
 #endif
 	.mcgrps = gka_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(gka_mcgrps),

@@ -14,11 +14,19 @@
  * Anything else that claims to be a keepalive is not ours to judge: it
  * goes on through the stack untouched, as if the module were not loaded
  * (a tunnel inside this one carries its own keepalives, for one).
+ *
+ * The probes are caught at NF_INET_PRE_ROUTING (IPv4, and IPv6 for
+ * ip6gre) of the tunnel's netns, before routing calls them martians and
+ * before conntrack, after the raw table: an operator's raw rules still
+ * decide. The hooks exist only in a netns with a tunnel that is up, has
+ * reflection on and a single peer; other traffic leaves them after one
+ * protocol compare, GRE inside a tunnel after one header read.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/ip.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/addrconf.h>
 #include <net/dst.h>
@@ -27,10 +35,13 @@
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
 #include <net/route.h>
 #include <net/xfrm.h>
 
-#include "gre_keepalive.h"
+#include "reflect.h"
+#include "tunnel.h"
 
 /* What a router does to a packet it forwards, besides routing it. */
 static void gka_reflect_prepare(struct gka_tunnel *kt, struct sk_buff *skb,
@@ -138,9 +149,15 @@ static enum gka_reflect_verdict gka_reflect_send6(struct gka_tunnel *kt,
 	return GKA_REFLECT_OK;
 }
 
-unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
+static bool gka_has_peer(const struct gka_ends *ends)
+{
+	return ends->remote || !ipv6_addr_any(&ends->remote6);
+}
+
+static unsigned int gka_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 				u8 pf)
 {
+	struct gka_reflector *rf = &kt->rf;
 	u8 buf[GKA_CLASSIFY_LEN];
 	enum gka_reflect_verdict v;
 	struct gka_ends ends;
@@ -149,12 +166,12 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 	bool on;
 
 	/* Hooks may run in process context: a queued packet's verdict. */
-	spin_lock_bh(&kt->lock);
-	on = kt->reflect;
-	ends = kt->ends;
-	spin_unlock_bh(&kt->lock);
+	spin_lock_bh(&rf->lock);
+	on = rf->on;
+	ends = rf->ends;
+	spin_unlock_bh(&rf->lock);
 	/* No single peer (gretap, NBMA): what comes out is transit. */
-	if (!on || (!ends.remote && ipv6_addr_any(&ends.remote6)))
+	if (!on || !gka_has_peer(&ends))
 		return NF_ACCEPT;
 
 	len = min_t(unsigned int, skb->len, sizeof(buf));
@@ -168,7 +185,7 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 	if (v == GKA_REFLECT_PASS)
 		return NF_ACCEPT;
 	/*
-	 * An IPv6 probe comes out of ip6gre alone: ends->remote6 says so.
+	 * An IPv6 probe comes out of ip6gre alone: ends.remote6 says so.
 	 * The classifier saw the whole GRE header within @pkt.
 	 */
 	if (v == GKA_REFLECT_OK && pf == NFPROTO_IPV6)
@@ -179,16 +196,200 @@ unsigned int gka_tunnel_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 				     gka_gre_key((const u8 *)pkt +
 						 ((const struct iphdr *)pkt)->ihl * 4));
 
-	spin_lock_bh(&kt->lock);
+	spin_lock_bh(&rf->lock);
 	if (v == GKA_REFLECT_OK)
-		kt->reflected++;
+		rf->reflected++;
 	else
-		kt->passed++;
-	spin_unlock_bh(&kt->lock);
+		rf->passed++;
+	spin_unlock_bh(&rf->lock);
 
 	if (v == GKA_REFLECT_OK)
 		return NF_STOLEN;	/* ip_local_out() has it now */
 	net_dbg_ratelimited("%s: not reflected, passed on: %s\n",
 			    kt->dev->name, gka_reflect_verdict_name(v));
 	return NF_ACCEPT;
+}
+
+static unsigned int gka_pre_routing(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const __be16 *proto;
+	struct gka_tunnel *kt;
+	__be16 _proto;
+
+	if (iph->protocol != IPPROTO_GRE)
+		return NF_ACCEPT;
+	if (iph->frag_off & htons(IP_OFFSET))
+		return NF_ACCEPT;
+	/* Too short for a protocol type: the classifier calls it truncated. */
+	proto = skb_header_pointer(skb, skb_network_offset(skb) +
+				   ip_hdrlen(skb) + 2, sizeof(_proto), &_proto);
+	if (likely(proto && *proto))
+		return NF_ACCEPT;
+
+	kt = gka_tunnel_find(state->in);
+	if (!kt)
+		return NF_ACCEPT;	/* not out of a tunnel */
+	return gka_reflect(kt, skb, NFPROTO_IPV4);
+}
+
+/* MikroTik's probes over IPv6 carry protocol type 0x86DD, and no payload. */
+static unsigned int gka_pre_routing6(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	const __be16 *proto;
+	struct gka_tunnel *kt;
+	__be16 _proto;
+
+	if (ip6->nexthdr != IPPROTO_GRE)
+		return NF_ACCEPT;
+	proto = skb_header_pointer(skb, skb_network_offset(skb) +
+				   sizeof(*ip6) + 2, sizeof(_proto), &_proto);
+	if (likely(proto && *proto && *proto != htons(ETH_P_IPV6)))
+		return NF_ACCEPT;
+
+	kt = gka_tunnel_find(state->in);
+	if (!kt)
+		return NF_ACCEPT;
+	return gka_reflect(kt, skb, NFPROTO_IPV6);
+}
+
+static const struct nf_hook_ops gka_reflect_ops[] = {
+	{
+		.hook = gka_pre_routing,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_CONNTRACK - 1,
+	},
+	{
+		.hook = gka_pre_routing6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK - 1,
+	},
+};
+
+/* How many tunnels of a netns hold the hooks there. Under RTNL. */
+struct gka_reflect_net {
+	unsigned int users;
+};
+
+static unsigned int gka_reflect_net_id __read_mostly;
+
+static int gka_hooks_get(struct net *net)
+{
+	struct gka_reflect_net *rn = net_generic(net, gka_reflect_net_id);
+	int err;
+
+	if (rn->users++)
+		return 0;
+	err = nf_register_net_hooks(net, gka_reflect_ops,
+				    ARRAY_SIZE(gka_reflect_ops));
+	if (err)
+		rn->users--;
+	return err;
+}
+
+static void gka_hooks_put(struct net *net)
+{
+	struct gka_reflect_net *rn = net_generic(net, gka_reflect_net_id);
+
+	if (!WARN_ON_ONCE(!rn->users) && !--rn->users)
+		nf_unregister_net_hooks(net, gka_reflect_ops,
+					ARRAY_SIZE(gka_reflect_ops));
+}
+
+/*
+ * Hold the hooks in the tunnel's netns while it is up with reflection on
+ * and has a single peer to answer: ip_gre delivers nothing on a tunnel
+ * that is down, a tunnel moving to another netns goes down first, and
+ * what comes out of a gretap, NBMA or flow-based tunnel is other routers'
+ * business.
+ */
+static int gka_reflect_sync(struct gka_tunnel *kt)
+{
+	struct gka_reflector *rf = &kt->rf;
+	struct net *net = dev_net(kt->dev);
+	bool want;
+	int err;
+
+	ASSERT_RTNL();
+	want = rf->on && netif_running(kt->dev) && gka_has_peer(&rf->ends);
+	if (rf->hook_net && (!want || rf->hook_net != net)) {
+		gka_hooks_put(rf->hook_net);
+		rf->hook_net = NULL;
+	}
+	if (!want || rf->hook_net)
+		return 0;
+	err = gka_hooks_get(net);
+	if (err)
+		return err;
+	rf->hook_net = net;
+	return 0;
+}
+
+void gka_reflect_init(struct gka_tunnel *kt, bool on,
+		      const struct gka_ends *ends)
+{
+	spin_lock_init(&kt->rf.lock);
+	kt->rf.on = on;
+	kt->rf.ends = *ends;
+}
+
+static void gka_reflect_switch(struct gka_tunnel *kt, bool on)
+{
+	spin_lock_bh(&kt->rf.lock);
+	kt->rf.on = on;
+	spin_unlock_bh(&kt->rf.lock);
+}
+
+int gka_reflect_set(struct gka_tunnel *kt, bool on)
+{
+	int err;
+
+	gka_reflect_switch(kt, on);
+	err = gka_reflect_sync(kt);
+	if (err)
+		gka_reflect_switch(kt, !on);
+	return err;
+}
+
+/* The addresses are safe to read while ip_gre's change is half done. */
+int gka_reflect_update(struct gka_tunnel *kt)
+{
+	struct gka_match m = {};
+	struct gka_ends ends;
+	const char *why;
+
+	gka_tunnel_read(kt->dev, &m, &ends, &why);
+	spin_lock_bh(&kt->rf.lock);
+	kt->rf.ends = ends;
+	spin_unlock_bh(&kt->rf.lock);
+	return gka_reflect_sync(kt);
+}
+
+static void __net_exit gka_reflect_net_exit(struct net *net)
+{
+	struct gka_reflect_net *rn = net_generic(net, gka_reflect_net_id);
+
+	/* We are a subsystem: every device of this netns is gone already. */
+	WARN_ON_ONCE(rn->users);
+}
+
+static struct pernet_operations gka_reflect_net_ops = {
+	.exit = gka_reflect_net_exit,
+	.id = &gka_reflect_net_id,
+	.size = sizeof(struct gka_reflect_net),
+};
+
+int gka_reflect_module_init(void)
+{
+	return register_pernet_subsys(&gka_reflect_net_ops);
+}
+
+void gka_reflect_module_exit(void)
+{
+	unregister_pernet_subsys(&gka_reflect_net_ops);
 }

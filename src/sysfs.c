@@ -3,8 +3,6 @@
  * /sys/class/net/<tunnel>/keepalive/: state, statistics, and the same
  * configuration the netlink family offers, with the same checks.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/capability.h>
 #include <linux/device.h>
 #include <linux/kernel.h>
@@ -13,8 +11,9 @@
 #include <linux/sysfs.h>
 #include <net/net_namespace.h>
 
-#include "config.h"
-#include "gre_keepalive.h"
+#include "control.h"
+#include "sysfs.h"
+#include "tunnel.h"
 
 static int gka_sysfs_info(struct device *d, struct gka_info *info)
 {
@@ -26,7 +25,7 @@ static int gka_sysfs_info(struct device *d, struct gka_info *info)
 	rcu_read_unlock();
 	if (!kt)
 		return -ENODEV;
-	gka_tunnel_info(kt, info);
+	gka_info(kt, info);
 	return 0;
 }
 
@@ -47,15 +46,28 @@ GKA_SHOW(interval_ms, "%u", info.interval_ms)
 GKA_SHOW(retries, "%u", info.retries)
 GKA_SHOW(line_protocol, "%s", info.line_up ? "up" : "down")
 GKA_SHOW(counter, "%u", info.counter)
-GKA_SHOW(probes_sent, "%llu", info.probes_sent)
-GKA_SHOW(probe_errors, "%llu", info.probe_errors)
-GKA_SHOW(replies, "%llu", info.replies)
-GKA_SHOW(transitions, "%llu", info.transitions)
-GKA_SHOW(last_change_ns, "%llu", info.last_change_ns)
-GKA_SHOW(last_reply_ns, "%llu", info.last_reply_ns)
 GKA_SHOW(reflect, "%u", info.reflect)
-GKA_SHOW(reflected, "%llu", info.reflected)
-GKA_SHOW(passed, "%llu", info.passed)
+
+/* One read-only file per statistic, named by gka_stat_desc[]. */
+struct gka_stat_attr {
+	struct device_attribute dattr;
+	enum gka_stat stat;
+};
+
+static ssize_t gka_stat_show(struct device *d, struct device_attribute *attr,
+			     char *buf)
+{
+	const struct gka_stat_attr *sa =
+		container_of(attr, struct gka_stat_attr, dattr);
+	struct gka_info info;
+	int err = gka_sysfs_info(d, &info);
+
+	if (err)
+		return err;
+	return sysfs_emit(buf, "%llu\n", info.stat[sa->stat]);
+}
+
+static struct gka_stat_attr gka_stat_attrs[GKA_STAT_COUNT];
 
 enum gka_sysfs_field {
 	GKA_FIELD_ENABLED,
@@ -128,7 +140,7 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 		return restart_syscall();
 	kt = gka_tunnel_find(dev);
 	if (kt) {
-		err = gka_tunnel_apply(kt, &c, &who, &why);
+		err = gka_apply(kt, &c, &who, &why);
 	} else {
 		err = -ENODEV;
 		why = "tunnel is going away";
@@ -174,38 +186,40 @@ static DEVICE_ATTR_RW(interval_ms);
 static DEVICE_ATTR_RW(retries);
 static DEVICE_ATTR_RO(line_protocol);
 static DEVICE_ATTR_RO(counter);
-static DEVICE_ATTR_RO(probes_sent);
-static DEVICE_ATTR_RO(probe_errors);
-static DEVICE_ATTR_RO(replies);
-static DEVICE_ATTR_RO(transitions);
-static DEVICE_ATTR_RO(last_change_ns);
-static DEVICE_ATTR_RO(last_reply_ns);
 static DEVICE_ATTR_RW(reflect);
-static DEVICE_ATTR_RO(reflected);
-static DEVICE_ATTR_RO(passed);
 
-static struct attribute *gka_attrs[] = {
+#define GKA_STATE_FILES 6
+
+/* The statistics' files are added by gka_sysfs_init(). */
+static struct attribute *gka_attrs[GKA_STATE_FILES + GKA_STAT_COUNT + 1] = {
 	&dev_attr_enabled.attr,
 	&dev_attr_interval_ms.attr,
 	&dev_attr_retries.attr,
 	&dev_attr_line_protocol.attr,
 	&dev_attr_counter.attr,
-	&dev_attr_probes_sent.attr,
-	&dev_attr_probe_errors.attr,
-	&dev_attr_replies.attr,
-	&dev_attr_transitions.attr,
-	&dev_attr_last_change_ns.attr,
-	&dev_attr_last_reply_ns.attr,
 	&dev_attr_reflect.attr,
-	&dev_attr_reflected.attr,
-	&dev_attr_passed.attr,
-	NULL,
 };
 
 static const struct attribute_group gka_group = {
 	.name = "keepalive",
 	.attrs = gka_attrs,
 };
+
+void __init gka_sysfs_init(void)
+{
+	struct gka_stat_attr *sa;
+	int i;
+
+	for (i = 0; i < GKA_STAT_COUNT; i++) {
+		sa = &gka_stat_attrs[i];
+		sysfs_attr_init(&sa->dattr.attr);
+		sa->dattr.attr.name = gka_stat_desc[i].name;
+		sa->dattr.attr.mode = 0444;
+		sa->dattr.show = gka_stat_show;
+		sa->stat = i;
+		gka_attrs[GKA_STATE_FILES + i] = &sa->dattr.attr;
+	}
+}
 
 int gka_sysfs_add(struct gka_tunnel *kt)
 {

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-tunnel keepalive engine: the timer that sends probes, the
+ * counter that takes the line protocol down, and the reply that brings it
+ * back up. Why the carrier, and why probes bypass the qdisc:
+ * Documentation/design.md.
+ */
+#include <linux/ip.h>
+#include <linux/math64.h>
+#include <linux/netdevice.h>
+#include <linux/random.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/timekeeping.h>
+#include <net/ip_tunnels.h>
+#include <net/route.h>
+
+#include "keepalive.h"
+#include "notify.h"
+#include "tunnel.h"
+
+/*
+ * Where the reply must come back to. A "local any" tunnel's source is
+ * whatever its route to the peer picks, so ask the same route the tunnel's
+ * own transmit path will use.
+ */
+static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m)
+{
+	const struct ip_tunnel *t = netdev_priv(kt->dev);
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+
+	if (m->local)
+		return m->local;
+	/* ip_tunnel_update() may be changing these under RTNL. */
+	flowi4_init_output(&fl4, READ_ONCE(t->parms.link), READ_ONCE(t->fwmark),
+			   READ_ONCE(t->parms.iph.tos) & INET_DSCP_MASK,
+			   RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0, m->remote, 0, 0, 0,
+			   GLOBAL_ROOT_UID);
+	fl4.fl4_gre_key = READ_ONCE(t->parms.o_key);
+	rt = ip_route_output_key(kt->underlay, &fl4);
+	if (IS_ERR(rt))
+		return 0;
+	ip_rt_put(rt);
+	return fl4.saddr;
+}
+
+/*
+ * Hand the probe straight to the tunnel's transmit function. With the
+ * carrier off the device's qdisc is noop_qdisc, which would drop it; GRE
+ * is LLTX, so this is what netpoll does too.
+ */
+static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
+			   u32 counter)
+{
+	struct net_device *dev = kt->dev;
+	struct netdev_queue *txq;
+	struct sk_buff *skb;
+	netdev_tx_t rc;
+	__be32 local;
+	size_t len;
+
+	local = gka_probe_local(kt, m);
+	if (!local) {
+		pr_debug("%s: no route to %pI4 for keepalive\n",
+			 dev->name, &m->remote);
+		return false;
+	}
+
+	skb = alloc_skb(LL_RESERVED_SPACE(dev) + dev->needed_headroom +
+			GKA_PROBE_MAX_LEN, GFP_ATOMIC);
+	if (!skb)
+		return false;
+	skb_reserve(skb, LL_RESERVED_SPACE(dev) + dev->needed_headroom);
+	len = gka_probe_build(skb_put(skb, gka_probe_len(m)),
+			      gka_probe_len(m), m, local);
+	if (!len) {
+		kfree_skb(skb);
+		return false;
+	}
+	skb_reset_network_header(skb);
+	skb->protocol = htons(ETH_P_IP);
+	skb->dev = dev;
+
+	pr_debug("%s: sending keepalive, %pI4->%pI4 (len=%zu ttl=%u), counter=%u\n",
+		 dev->name, &local, &m->remote, len, GKA_INNER_TTL, counter);
+
+	txq = netdev_get_tx_queue(dev, 0);
+	HARD_TX_LOCK(dev, txq, smp_processor_id());
+	rc = netdev_start_xmit(skb, dev, txq, false);
+	HARD_TX_UNLOCK(dev, txq);
+	if (!dev_xmit_complete(rc)) {
+		kfree_skb(skb);
+		return false;
+	}
+	return true;
+}
+
+static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
+{
+	struct gka_keepalive *ka = container_of(timer, struct gka_keepalive,
+						timer);
+	struct gka_tunnel *kt = container_of(ka, struct gka_tunnel, ka);
+	enum gka_transition tr;
+	struct gka_match m;
+	u32 interval, counter, unanswered;
+	bool sent;
+
+	spin_lock(&ka->lock);
+	if (!ka->active) {
+		spin_unlock(&ka->lock);
+		return HRTIMER_NORESTART;
+	}
+	unanswered = ka->state.counter;
+	tr = gka_state_on_send(&ka->state, ka->retries);
+	if (tr == GKA_LINE_DOWN) {
+		netif_carrier_off(kt->dev);
+		ka->last_change_ns = ktime_get_real_ns();
+	}
+	m = ka->match;
+	interval = ka->interval_ms;
+	counter = ka->state.counter;
+	spin_unlock(&ka->lock);
+
+	/* Announced before the probe whose reply would bring it back up. */
+	if (tr == GKA_LINE_DOWN) {
+		pr_info("%s: line protocol down (%u keepalives unanswered, %u ms interval)\n",
+			kt->dev->name, unanswered, interval);
+		gka_notify(kt, GRE_KEEPALIVE_REASON_TIMEOUT);
+	}
+
+	rcu_read_lock_bh();
+	sent = gka_send_probe(kt, &m, counter);
+	rcu_read_unlock_bh();
+
+	spin_lock(&ka->lock);
+	if (sent)
+		ka->probes_sent++;
+	else
+		ka->probe_errors++;
+	spin_unlock(&ka->lock);
+
+	hrtimer_forward_now(timer, ms_to_ktime(interval));
+	return HRTIMER_RESTART;
+}
+
+void gka_keepalive_init(struct gka_tunnel *kt, u32 interval_ms, u32 retries)
+{
+	struct gka_keepalive *ka = &kt->ka;
+
+	spin_lock_init(&ka->lock);
+	ka->interval_ms = interval_ms;
+	ka->retries = retries;
+	ka->state.line_up = true;
+	hrtimer_setup(&ka->timer, gka_timer_fire, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL_SOFT);
+}
+
+struct gka_tunnel *gka_keepalive_reply_owner(const struct net *underlay,
+					     __be32 saddr, __be32 daddr,
+					     int iif,
+					     const struct gka_reply *reply)
+{
+	struct gka_tunnel *kt, *best = NULL;
+	unsigned int rank, best_rank = 0;
+	bool active, best_active = false;
+
+	gka_for_each_peer(kt, underlay, saddr) {
+		if (kt->underlay != underlay ||
+		    !(READ_ONCE(kt->dev->flags) & IFF_UP))
+			continue;
+		spin_lock_bh(&kt->ka.lock);
+		rank = gka_reply_match(&kt->ka.match, reply, saddr, daddr) ==
+		       GKA_REPLY_OK ? gka_reply_rank(&kt->ka.match, iif) : 0;
+		active = kt->ka.active;
+		spin_unlock_bh(&kt->ka.lock);
+		/* Newest first here: ties go to the older, as in ip_gre. */
+		if (rank && rank >= best_rank) {
+			best = kt;
+			best_rank = rank;
+			best_active = active;
+		}
+	}
+	return best_active ? best : NULL;
+}
+
+bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
+			      __be32 daddr, const struct gka_reply *reply)
+{
+	struct gka_keepalive *ka = &kt->ka;
+	enum gka_transition tr = GKA_STAY;
+	bool taken = false;
+
+	/* Hooks may run in process context: a queued packet's verdict. */
+	spin_lock_bh(&ka->lock);
+	/* Stopped or changed since it was chosen: no longer its reply. */
+	if (ka->active &&
+	    gka_reply_match(&ka->match, reply, saddr, daddr) == GKA_REPLY_OK) {
+		taken = true;
+		ka->last_reply_ns = ktime_get_real_ns();
+		tr = gka_state_on_reply(&ka->state);
+		if (tr == GKA_LINE_UP) {
+			netif_carrier_on(kt->dev);
+			ka->last_change_ns = ka->last_reply_ns;
+		}
+	}
+	spin_unlock_bh(&ka->lock);
+	if (!taken)
+		return false;
+
+	pr_debug("%s: keepalive reply from %pI4\n", kt->dev->name, &saddr);
+	if (tr == GKA_LINE_UP) {
+		pr_info("%s: line protocol up (keepalive reply received)\n",
+			kt->dev->name);
+		gka_notify(kt, GRE_KEEPALIVE_REASON_REPLY);
+	}
+	return true;
+}
+
+/*
+ * Spread first probes over one interval so that tunnels configured
+ * together (a router booting with 10,000 of them) do not probe in lockstep.
+ */
+static ktime_t gka_first_delay(u32 interval_ms)
+{
+	u64 ns = (u64)interval_ms * NSEC_PER_MSEC;
+
+	return ns_to_ktime(mul_u64_u32_shr(ns, get_random_u32(), 32));
+}
+
+static void gka_start(struct gka_tunnel *kt)
+{
+	struct gka_keepalive *ka = &kt->ka;
+
+	spin_lock_bh(&ka->lock);
+	ka->active = true;
+	gka_state_restart(&ka->state);
+	/* Line protocol up until proven otherwise, as after "no shutdown". */
+	if (!netif_carrier_ok(kt->dev)) {
+		netif_carrier_on(kt->dev);
+		ka->last_change_ns = ktime_get_real_ns();
+	}
+	spin_unlock_bh(&ka->lock);
+	hrtimer_start(&ka->timer, gka_first_delay(ka->interval_ms),
+		      HRTIMER_MODE_REL_SOFT);
+}
+
+static void gka_stop(struct gka_tunnel *kt)
+{
+	spin_lock_bh(&kt->ka.lock);
+	kt->ka.active = false;
+	spin_unlock_bh(&kt->ka.lock);
+	/* Waits for a running probe; a re-armed timer is cancelled too. */
+	hrtimer_cancel(&kt->ka.timer);
+}
+
+void gka_keepalive_run(struct gka_tunnel *kt, bool run)
+{
+	ASSERT_RTNL();
+	if (kt->ka.active && !run)
+		gka_stop(kt);
+	if (run && !kt->ka.active)
+		gka_start(kt);
+}
+
+void gka_keepalive_set_enabled(struct gka_tunnel *kt, bool on)
+{
+	spin_lock_bh(&kt->ka.lock);
+	kt->ka.enabled = on;
+	spin_unlock_bh(&kt->ka.lock);
+}
+
+void gka_keepalive_set_timing(struct gka_tunnel *kt, u32 interval_ms,
+			      u32 retries)
+{
+	struct gka_keepalive *ka = &kt->ka;
+	bool rearm = ka->active && interval_ms != ka->interval_ms;
+
+	ASSERT_RTNL();
+	if (rearm)
+		hrtimer_cancel(&ka->timer);
+	spin_lock_bh(&ka->lock);
+	ka->interval_ms = interval_ms;
+	ka->retries = retries;
+	spin_unlock_bh(&ka->lock);
+	if (rearm)
+		hrtimer_start(&ka->timer, gka_first_delay(interval_ms),
+			      HRTIMER_MODE_REL_SOFT);
+}
+
+void gka_keepalive_set_match(struct gka_tunnel *kt, const struct gka_match *m)
+{
+	spin_lock_bh(&kt->ka.lock);
+	kt->ka.match = *m;
+	spin_unlock_bh(&kt->ka.lock);
+}
+
+void gka_keepalive_restore_carrier(struct gka_tunnel *kt)
+{
+	struct gka_keepalive *ka = &kt->ka;
+
+	spin_lock_bh(&ka->lock);
+	if (!netif_carrier_ok(kt->dev)) {
+		netif_carrier_on(kt->dev);
+		ka->last_change_ns = ktime_get_real_ns();
+		ka->state.line_up = true;
+	}
+	spin_unlock_bh(&ka->lock);
+}

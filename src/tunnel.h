@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The registry: one struct gka_tunnel per GRE tunnel device, found by
+ * device (every tunnel) or by peer (point-to-point gre tunnels, for the
+ * reply hook), and what the tunnel's own parameters say about keepalive
+ * and reflection. Locking: Documentation/design.md.
+ */
+#ifndef _GKA_TUNNEL_H
+#define _GKA_TUNNEL_H
+
+#include <linux/hashtable.h>
+#include <linux/list.h>
+#include <linux/netdevice.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+#include "compat.h"
+#include "keepalive.h"
+#include "probe.h"
+#include "reflect.h"
+
+struct gka_tunnel {
+	struct hlist_node dev_node;	/* gka_by_dev */
+	struct hlist_node peer_node;	/* gka_by_peer, while hashed */
+	struct rcu_head rcu;
+	struct net_device *dev;
+	netdevice_tracker dev_tracker;
+	/* The tunnel's link netns: probes leave and replies arrive here. */
+	struct net *underlay;
+
+	/* Under RTNL. */
+	bool usable;			/* the tunnel's parameters allow keepalive */
+	bool hashed;			/* in gka_by_peer: usable */
+	bool peer_unhashed;		/* peer_gp is set */
+	unsigned long peer_gp;		/* RCU state when last unhashed */
+	bool reply_hooked;		/* holds the reply hook in the underlay */
+	bool sysfs_added;
+	struct list_head reread_node;	/* on the re-read list */
+	/* Also read without RTNL, with READ_ONCE(). */
+	const char *unusable_why;
+
+	struct gka_keepalive ka;
+	struct gka_reflector rf;
+};
+
+/* Under RCU or RTNL. */
+struct gka_tunnel *gka_tunnel_find(const struct net_device *dev);
+
+/* gre, gretap and ip6gre devices: the ones we keep a gka_tunnel for. */
+bool gka_is_tunnel_device(const struct net_device *dev);
+
+/*
+ * What @dev's parameters say: fills @m with what its probes must carry
+ * and returns 0 if it can run keepalive, else a negative errno and *@why.
+ * @ends (if not NULL) gets the addresses reflection checks, either way.
+ */
+int gka_tunnel_read(const struct net_device *dev, struct gka_match *m,
+		    struct gka_ends *ends, const char **why);
+
+/* A new, zeroed tunnel for @dev, not yet findable. RTNL held. */
+struct gka_tunnel *gka_tunnel_alloc(struct net_device *dev);
+/* Findable by device; holds the device until gka_tunnel_remove(). */
+void gka_tunnel_add(struct gka_tunnel *kt);
+/* Unfindable; freed after a grace period, the receive hooks may look. */
+void gka_tunnel_remove(struct gka_tunnel *kt);
+/* Hands every tracked tunnel to @remove, which removes it. RTNL held. */
+void gka_tunnel_drain(void (*remove)(struct gka_tunnel *));
+
+/* Point-to-point gre tunnels by (underlay, @remote), for reply matching. */
+void gka_tunnel_hash_peer(struct gka_tunnel *kt, __be32 remote);
+void gka_tunnel_unhash_peer(struct gka_tunnel *kt);
+
+/* Under RCU: every hashed tunnel that may own a packet from @remote. */
+struct hlist_head *gka_tunnel_peer_bucket(const struct net *underlay,
+					  __be32 remote);
+#define gka_for_each_peer(kt, underlay, remote)				\
+	hlist_for_each_entry_rcu(kt, gka_tunnel_peer_bucket(underlay, remote), \
+				 peer_node)
+
+#endif /* _GKA_TUNNEL_H */
