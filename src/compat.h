@@ -183,11 +183,4 @@ hrtimer_setup(struct hrtimer *timer,
 }
 #endif
 
-/*
- * 6.1 added genl_family.resv_start_op: commands from it on have the
- * reserved bytes of their header checked. 5.10 has no such field, and
- * checks nothing there: netlink.c sets it where GKA_HAVE_GENL_RESV_START_OP
- * says it exists (a struct member cannot be provided by a header).
- */
-
 #endif /* GKA_COMPAT_H */

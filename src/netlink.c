@@ -335,9 +335,6 @@ static struct genl_family gka_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = gka_ops,
 	.n_ops = ARRAY_SIZE(gka_ops),
-#ifdef GKA_HAVE_GENL_RESV_START_OP
-	.resv_start_op = GRE_KEEPALIVE_CMD_MAX + 1,
-#endif
 	.mcgrps = gka_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(gka_mcgrps),
 };
