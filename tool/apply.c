@@ -6,6 +6,8 @@
  *   apply [-c FILE] --check      validate the file only
  *   apply [-c FILE] --follow     now, then on every tunnel that appears
  *
+ * The command line is parsed with every other command's, in gre-keepalive.c.
+ *
  * --follow listens to rtnetlink's link group (a tunnel created, moved into
  * this network namespace or renamed) and to nlctrl's "notify" group (the
  * gre_keepalive family appearing when the module is loaded later), and
@@ -25,7 +27,6 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include <linux/genetlink.h>
 #include <linux/gre_keepalive.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
@@ -38,20 +39,6 @@
 /* A netlink dump fills at most a page per message batch; 32 KiB is ample. */
 #define GK_NL_BUF_SIZE	32768
 #define GK_FOLLOW_RCVBUF	(1 << 20)
-
-enum {
-	EXIT_OK		= 0,
-	EXIT_FAIL	= 1,
-	EXIT_USAGE	= 2,
-};
-
-struct apply_args {
-	const char *file;
-	bool follow;
-	bool check;
-	char **devs;
-	int ndevs;
-};
 
 /* An interface already seen in --follow mode: not applied to again. */
 struct seen_link {
@@ -70,119 +57,53 @@ struct follower {
 
 static volatile sig_atomic_t reload_requested;
 
-static int apply_usage(const char *fmt, const char *arg)
-{
-	fputs(PROG ": apply: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\nTry '" PROG " help' for more information.\n", stderr);
-	return EXIT_USAGE;
-}
-
-static int parse_apply_args(int argc, char **argv, struct apply_args *a)
-{
-	bool opts_done = false;
-	int i;
-
-	a->file = GK_CONF_DEFAULT;
-	a->devs = calloc((size_t)argc + 1, sizeof(*a->devs));
-	if (!a->devs)
-		return EXIT_FAIL;
-	for (i = 0; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (opts_done || arg[0] != '-' || !arg[1]) {
-			if (!*arg)
-				return apply_usage("DEV name is empty%s", "");
-			if (strlen(arg) >= IF_NAMESIZE)
-				return apply_usage("DEV name too long: '%s'", arg);
-			a->devs[a->ndevs++] = argv[i];
-		} else if (!strcmp(arg, "--")) {
-			opts_done = true;
-		} else if (!strcmp(arg, "-c") || !strcmp(arg, "--config")) {
-			if (++i >= argc)
-				return apply_usage("%s needs a FILE", arg);
-			a->file = argv[i];
-		} else if (!strncmp(arg, "--config=", 9)) {
-			a->file = arg + 9;
-		} else if (!strcmp(arg, "-f") || !strcmp(arg, "--follow")) {
-			a->follow = true;
-		} else if (!strcmp(arg, "-n") || !strcmp(arg, "--check")) {
-			a->check = true;
-		} else {
-			return apply_usage("unknown option '%s'", arg);
-		}
-	}
-	if (!*a->file)
-		return apply_usage("FILE name is empty%s", "");
-	if (a->follow && a->ndevs)
-		return apply_usage("--follow applies the whole file, not DEV '%s'",
-				   a->devs[0]);
-	if (a->follow && a->check)
-		return apply_usage("--check and --follow exclude each other%s", "");
-	return EXIT_OK;
-}
-
 static void log_applied(const struct gk_conf *c, const struct gk_conf_line *l)
 {
+	const struct gk_settings *s = &l->set;
+
 	printf("%s: keepalive", l->dev);
-	if (l->has_interval)
-		printf(" interval %ums", l->interval_ms);
-	if (l->has_retries)
-		printf(" retries %u", l->retries);
-	if (!l->has_interval && !l->has_retries)
+	if (s->has_interval)
+		printf(" interval %ums", s->interval_ms);
+	if (s->has_retries)
+		printf(" retries %u", s->retries);
+	if (!s->has_interval && !s->has_retries)
 		printf(" with the module's defaults");
-	if (l->has_reflect)
-		printf(", reflect %s", l->reflect ? "on" : "off");
+	if (s->has_reflect)
+		printf(", reflect %s", s->reflect ? "on" : "off");
 	printf(" (%s:%u)\n", c->file, l->lineno);
 	fflush(stdout);
 }
 
-/* One "set" of line l; nl is connected. Returns 0 or -1 (reported). */
+/*
+ * Line l, as one TUNNEL_SET: the kernel takes all of it or none. nl is
+ * connected. Returns 0 or -1 (reported).
+ */
 static int apply_line(struct gk_nl *nl, const struct gk_conf *c,
 		      const struct gk_conf_line *l)
 {
-	struct nlmsghdr *nlh;
 	struct gk_nl_err e;
 
-	nlh = gk_nl_request(nl, GRE_KEEPALIVE_CMD_SET, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, l->dev);
-	if (l->has_interval)
-		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_INTERVAL_MS, l->interval_ms);
-	if (l->has_retries)
-		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_RETRIES, l->retries);
-	if (gk_nl_talk(nl, nlh, NULL, NULL, &e) < 0) {
+	if (gk_nl_set(nl, l->dev, &l->set, &e) < 0) {
 		fprintf(stderr, PROG ": %s (%s:%u): %s (%s)\n", l->dev, c->file,
 			l->lineno, e.msg[0] ? e.msg : "cannot enable keepalive",
 			strerror(e.err));
 		return -1;
-	}
-	if (l->has_reflect) {
-		nlh = gk_nl_request(nl, GRE_KEEPALIVE_CMD_REFLECT, NLM_F_ACK);
-		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, l->dev);
-		mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_REFLECT, l->reflect);
-		if (gk_nl_talk(nl, nlh, NULL, NULL, &e) < 0) {
-			fprintf(stderr, PROG ": %s (%s:%u): %s (%s)\n", l->dev,
-				c->file, l->lineno,
-				e.msg[0] ? e.msg : "cannot switch reflection",
-				strerror(e.err));
-			return -1;
-		}
 	}
 	log_applied(c, l);
 	return 0;
 }
 
 /* apply [DEV...]: the lines of tunnels that exist now. */
-static int apply_now(const struct apply_args *a, const struct gk_conf *c)
+static int apply_now(const struct gk_apply_opts *a, const struct gk_conf *c)
 {
 	const struct gk_conf_line **todo;
 	struct gk_nl nl;
 	size_t k, n = 0;
-	int failed = 0, i, ret = EXIT_FAIL;
+	int failed = 0, i, ret = GK_EXIT_FAIL;
 
 	todo = calloc(c->n + 1, sizeof(*todo));
 	if (!todo)
-		return EXIT_FAIL;
+		return GK_EXIT_FAIL;
 	for (i = 0; i < a->ndevs; i++) {
 		todo[n] = gk_conf_find(c, a->devs[i]);
 		if (!todo[n]) {
@@ -200,18 +121,18 @@ static int apply_now(const struct apply_args *a, const struct gk_conf *c)
 	for (k = 0; !a->ndevs && k < c->n; k++)
 		if (if_nametoindex(c->v[k].dev))
 			todo[n++] = &c->v[k];
-	ret = EXIT_OK;
+	ret = GK_EXIT_OK;
 	if (!n)
 		goto out;
 	if (gk_nl_connect(&nl) < 0) {
-		ret = EXIT_FAIL;
+		ret = GK_EXIT_FAIL;
 		goto out;
 	}
 	for (k = 0; k < n; k++)
 		if (apply_line(&nl, c, todo[k]) < 0)
 			failed++;
 	gk_nl_close(&nl);
-	ret = failed ? EXIT_FAIL : EXIT_OK;
+	ret = failed ? GK_EXIT_FAIL : GK_EXIT_OK;
 out:
 	free(todo);
 	return ret;
@@ -361,92 +282,34 @@ out:
 	return ret;
 }
 
-static int family_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_NAME &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		tb[CTRL_ATTR_FAMILY_NAME] = attr;
-	return MNL_CB_OK;
-}
-
-/* The family's name in an nlctrl message, or NULL. */
-static const char *ctrl_family_name(const struct nlmsghdr *nlh)
-{
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
-
-	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
-		return NULL;
-	mnl_attr_parse(nlh, GENL_HDRLEN, family_attr_cb, tb);
-	return tb[CTRL_ATTR_FAMILY_NAME] ?
-		mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]) : NULL;
-}
-
 static int ctrl_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct genlmsghdr *genl;
 	struct follower *f = data;
-	const char *name;
 
-	if (nlh->nlmsg_type != GENL_ID_CTRL)
-		return MNL_CB_OK;
-	name = ctrl_family_name(nlh);
-	if (!name || strcmp(name, GRE_KEEPALIVE_GENL_NAME))
-		return MNL_CB_OK;
-	genl = mnl_nlmsg_get_payload(nlh);
-	if (genl->cmd == CTRL_CMD_NEWFAMILY) {
+	switch (gk_nl_family_event(nlh)) {
+	case GK_FAMILY_NEW:
 		/* Loaded now: every tunnel is new to it. */
 		f->family_up = true;
 		f->nseen = 0;
 		follow_scan(f);
-	} else if (genl->cmd == CTRL_CMD_DELFAMILY) {
+		break;
+	case GK_FAMILY_DEL:
 		f->family_up = false;
 		f->nseen = 0;
 		printf("module unloaded; waiting for it\n");
 		fflush(stdout);
+		break;
+	case GK_FAMILY_OTHER:
+		break;
 	}
 	return MNL_CB_OK;
 }
 
-/* Is the gre_keepalive family registered? Asked on a socket of its own. */
-static bool family_present(void)
+/* A socket in rtnetlink's link group: interfaces made, renamed, moved. */
+static struct mnl_socket *open_link_events(void)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *sock;
-	struct genlmsghdr *genl;
-	struct nlmsghdr *nlh;
-	bool found = false;
-	ssize_t n;
-
-	sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!sock)
-		return false;
-	if (mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto out;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	nlh->nlmsg_seq = 1;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETFAMILY;
-	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, GRE_KEEPALIVE_GENL_NAME);
-	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
-		goto out;
-	n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
-	if (n < (ssize_t)sizeof(*nlh))
-		goto out;
-	nlh = (struct nlmsghdr *)buf;
-	found = nlh->nlmsg_type == GENL_ID_CTRL;
-out:
-	mnl_socket_close(sock);
-	return found;
-}
-
-static struct mnl_socket *open_group(int bus, unsigned int group)
-{
-	struct mnl_socket *sock = mnl_socket_open(bus);
+	struct mnl_socket *sock = mnl_socket_open(NETLINK_ROUTE);
+	unsigned int group = RTNLGRP_LINK;
 	int rcvbuf = GK_FOLLOW_RCVBUF;
 
 	if (!sock)
@@ -514,29 +377,31 @@ static int follow_read(struct mnl_socket *sock, mnl_cb_t cb,
 	return 0;
 }
 
-static int follow(const struct apply_args *a, struct gk_conf *conf)
+static int follow(const struct gk_apply_opts *a, struct gk_conf *conf)
 {
 	struct follower f = { .conf = *conf };
 	struct sigaction sa = { .sa_handler = on_sighup };
-	struct mnl_socket *rt, *ctrl;
+	struct gk_nl ctrl = { .sock = NULL };
+	struct mnl_socket *rt;
 	struct pollfd pfd[2];
 	bool overrun;
-	int ret = EXIT_FAIL;
+	int ret = GK_EXIT_FAIL;
 
 	/* Listen first, then look: nothing that appears in between is lost. */
-	rt = open_group(NETLINK_ROUTE, RTNLGRP_LINK);
-	ctrl = open_group(NETLINK_GENERIC, GENL_ID_CTRL);
-	if (!rt || !ctrl) {
-		fprintf(stderr, PROG ": cannot listen to netlink: %s\n",
+	rt = open_link_events();
+	if (!rt) {
+		fprintf(stderr, PROG ": cannot listen to rtnetlink: %s\n",
 			strerror(errno));
 		goto out;
 	}
+	if (gk_nl_open_ctrl_events(&ctrl, GK_FOLLOW_RCVBUF) < 0)
+		goto out;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGHUP, &sa, NULL);
 
 	printf("following %s: %zu tunnel%s\n", a->file, f.conf.n,
 	       f.conf.n == 1 ? "" : "s");
-	f.family_up = family_present();
+	f.family_up = gk_nl_family_present();
 	if (!f.family_up)
 		printf("module not loaded; waiting for it\n");
 	fflush(stdout);
@@ -544,7 +409,7 @@ static int follow(const struct apply_args *a, struct gk_conf *conf)
 		goto out;
 
 	pfd[0].fd = mnl_socket_get_fd(rt);
-	pfd[1].fd = mnl_socket_get_fd(ctrl);
+	pfd[1].fd = mnl_socket_get_fd(ctrl.sock);
 	pfd[0].events = POLLIN;
 	pfd[1].events = POLLIN;
 	for (;;) {
@@ -560,7 +425,7 @@ static int follow(const struct apply_args *a, struct gk_conf *conf)
 		}
 		overrun = false;
 		if ((pfd[1].revents & POLLIN) &&
-		    follow_read(ctrl, ctrl_cb, &f, &overrun) < 0)
+		    follow_read(ctrl.sock, ctrl_cb, &f, &overrun) < 0)
 			break;
 		if ((pfd[0].revents & POLLIN) &&
 		    follow_read(rt, link_cb, &f, &overrun) < 0)
@@ -568,7 +433,7 @@ static int follow(const struct apply_args *a, struct gk_conf *conf)
 		if (overrun) {
 			/* Events were lost: look at every interface again. */
 			fputs(PROG ": receive buffer overrun, rescanning\n", stderr);
-			f.family_up = family_present();
+			f.family_up = gk_nl_family_present();
 			if (f.family_up)
 				follow_scan(&f);
 		}
@@ -576,35 +441,26 @@ static int follow(const struct apply_args *a, struct gk_conf *conf)
 out:
 	if (rt)
 		mnl_socket_close(rt);
-	if (ctrl)
-		mnl_socket_close(ctrl);
+	gk_nl_close(&ctrl);
 	free(f.seen);
 	*conf = f.conf;
 	return ret;
 }
 
-int gk_apply_main(int argc, char **argv)
+int gk_apply_main(const struct gk_apply_opts *o)
 {
-	struct apply_args a = { 0 };
 	struct gk_conf c;
 	int ret;
 
-	ret = parse_apply_args(argc, argv, &a);
-	if (ret != EXIT_OK)
-		goto out;
-	ret = gk_conf_read(a.file, &c);
-	if (ret < 0) {
-		ret = ret == -2 ? EXIT_USAGE : EXIT_FAIL;
-		goto out;
-	}
-	if (a.check)
-		ret = EXIT_OK;
-	else if (a.follow)
-		ret = follow(&a, &c);
+	ret = gk_conf_read(o->file, &c);
+	if (ret < 0)
+		return ret == -2 ? GK_EXIT_USAGE : GK_EXIT_FAIL;
+	if (o->check)
+		ret = GK_EXIT_OK;
+	else if (o->follow)
+		ret = follow(o, &c);
 	else
-		ret = apply_now(&a, &c);
+		ret = apply_now(o, &c);
 	gk_conf_free(&c);
-out:
-	free(a.devs);
 	return ret;
 }

@@ -44,11 +44,11 @@ static int conf_interval(struct conf_pos *p, const char *s,
 {
 	char msg[GK_VALUE_MSG_LEN];
 
-	if (gk_parse_interval(s, &l->interval_ms, msg, sizeof(msg)) < 0) {
+	if (gk_parse_interval(s, &l->set.interval_ms, msg, sizeof(msg)) < 0) {
 		conf_error(p, "%s", msg);
 		return -1;
 	}
-	l->has_interval = true;
+	l->set.has_interval = true;
 	return 0;
 }
 
@@ -57,11 +57,11 @@ static int conf_retries(struct conf_pos *p, const char *s,
 {
 	char msg[GK_VALUE_MSG_LEN];
 
-	if (gk_parse_retries(s, &l->retries, msg, sizeof(msg)) < 0) {
+	if (gk_parse_retries(s, &l->set.retries, msg, sizeof(msg)) < 0) {
 		conf_error(p, "%s", msg);
 		return -1;
 	}
-	l->has_retries = true;
+	l->set.has_retries = true;
 	return 0;
 }
 
@@ -70,11 +70,12 @@ static int conf_reflect(struct conf_pos *p, const char *s,
 {
 	char msg[GK_VALUE_MSG_LEN];
 
-	if (gk_parse_on_off("reflect", s, &l->reflect, msg, sizeof(msg)) < 0) {
+	if (gk_parse_on_off("reflect", s, &l->set.reflect, msg,
+			    sizeof(msg)) < 0) {
 		conf_error(p, "%s", msg);
 		return -1;
 	}
-	l->has_reflect = true;
+	l->set.has_reflect = true;
 	return 0;
 }
 
@@ -141,6 +142,8 @@ static int conf_line(struct conf_pos *p, char *s, struct gk_conf_line *l)
 
 	memset(l, 0, sizeof(*l));
 	l->lineno = p->lineno;
+	l->set.has_enabled = true;
+	l->set.enabled = true;
 	key = next_token(&s);
 	if (!key)
 		return 0;

@@ -6,7 +6,8 @@
  *   TUNNEL [interval SECONDS|MSms] [retries N] [reflect on|off]
  *
  * Each line enables keepalive on TUNNEL; "reflect off" also stops it
- * answering the peer's keepalives (on is the module's default).
+ * answering the peer's keepalives (on is the module's default). A line is
+ * one change for the kernel: all of it takes effect, or none.
  *
  * "#" starts a comment; blank lines are ignored. The words after TUNNEL
  * are KEY VALUE pairs from a table (config.c), so that a new setting is a
@@ -21,17 +22,15 @@
 
 #include <linux/types.h>
 
+#include "values.h"
+
 #define GK_CONF_DEFAULT	"/etc/gre-keepalive.conf"
 
+/* A line: its settings always enable keepalive (has_enabled, enabled). */
 struct gk_conf_line {
 	char dev[IF_NAMESIZE];
 	unsigned int lineno;
-	bool has_interval;
-	__u32 interval_ms;
-	bool has_retries;
-	__u32 retries;
-	bool has_reflect;
-	bool reflect;
+	struct gk_settings set;
 };
 
 struct gk_conf {
@@ -54,10 +53,23 @@ const struct gk_conf_line *gk_conf_find(const struct gk_conf *c,
 
 void gk_conf_free(struct gk_conf *c);
 
-/*
- * "gre-keepalive apply [-c FILE] [--check] [--follow] [DEV...]", given the
- * words after "apply". Returns the exit status.
- */
-int gk_apply_main(int argc, char **argv);
+/* gre-keepalive's exit statuses, for every command. */
+enum {
+	GK_EXIT_OK	= 0,
+	GK_EXIT_FAIL	= 1,	/* the kernel said no, or could not be asked */
+	GK_EXIT_USAGE	= 2,	/* bad command line or configuration file */
+};
+
+/* "gre-keepalive apply [-c FILE] [--check|--follow] [DEV...]" */
+struct gk_apply_opts {
+	const char *file;	/* GK_CONF_DEFAULT unless -c */
+	bool follow;
+	bool check;
+	const char **devs;
+	int ndevs;
+};
+
+/* Run apply as the command line (gre-keepalive.c) says. Returns the exit status. */
+int gk_apply_main(const struct gk_apply_opts *o);
 
 #endif /* GK_CONFIG_H */

@@ -5,9 +5,13 @@
  *
  *   gre-keepalive [OPTIONS] set DEV [interval SECONDS|MSms] [retries N]
  *   gre-keepalive [OPTIONS] del DEV
+ *   gre-keepalive [OPTIONS] reflect DEV on|off
  *   gre-keepalive [OPTIONS] show [DEV]
  *   gre-keepalive [OPTIONS] monitor
  *   gre-keepalive apply [-c FILE] [--check|--follow] [DEV...]
+ *
+ * set, del and reflect are each one TUNNEL_SET request: set sends ENABLED 1
+ * with the interval and retries given, del ENABLED 0, reflect REFLECT.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -35,17 +39,14 @@
 
 #define PROG		"gre-keepalive"
 
-enum {
-	GK_EXIT_OK	= 0,
-	GK_EXIT_FAIL	= 1,	/* the kernel said no, or could not be asked */
-	GK_EXIT_USAGE	= 2,
-};
-
-/* Outcome of parsing: go on, a usage error (printed), or help/version. */
+/* Outcome of parsing: go on, a usage error (printed), help/version, or a
+ * failure of our own (printed).
+ */
 enum {
 	PARSE_OK,
 	PARSE_USAGE,
 	PARSE_DONE,
+	PARSE_FAIL,
 };
 
 enum gk_cmd {
@@ -65,13 +66,18 @@ struct gk_args {
 	bool json;
 	bool pretty;
 	const char *dev;
-	bool has_interval;
-	__u32 interval_ms;
-	bool has_retries;
-	__u32 retries;
-	bool reflect;
-	int apply_argc;		/* apply: its own words */
-	char **apply_argv;
+	struct gk_settings set;		/* set, del, reflect */
+	struct gk_apply_opts apply;
+};
+
+/*
+ * Where an option is accepted: before the command and after every command
+ * but apply (SCOPE_MAIN), or after apply, which has options of its own
+ * (SCOPE_APPLY).
+ */
+enum {
+	SCOPE_MAIN	= 1 << 0,
+	SCOPE_APPLY	= 1 << 1,
 };
 
 struct arg_iter {
@@ -79,7 +85,11 @@ struct arg_iter {
 	char **argv;
 	int i;
 	bool opts_done;		/* "--" seen */
+	unsigned int scope;	/* the options accepted here */
 };
+
+/* Usage errors after "apply" say so. */
+static const char *usage_prefix = "";
 
 static void usage(FILE *f)
 {
@@ -114,7 +124,7 @@ static int __printf(1, 2) usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs(PROG ": ", stderr);
+	fprintf(stderr, PROG ": %s", usage_prefix);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -122,43 +132,143 @@ static int __printf(1, 2) usage_error(const char *fmt, ...)
 	return PARSE_USAGE;
 }
 
-static int take_short_options(const char *arg, struct gk_args *a)
+static int opt_json(struct gk_args *a, const char *value)
 {
+	(void)value;
+	a->json = true;
+	return PARSE_OK;
+}
+
+static int opt_pretty(struct gk_args *a, const char *value)
+{
+	(void)value;
+	a->json = true;
+	a->pretty = true;
+	return PARSE_OK;
+}
+
+static int opt_help(struct gk_args *a, const char *value)
+{
+	(void)value;
+	a->cmd = GK_CMD_HELP;
+	return PARSE_DONE;
+}
+
+static int opt_version(struct gk_args *a, const char *value)
+{
+	(void)value;
+	a->cmd = GK_CMD_VERSION;
+	return PARSE_DONE;
+}
+
+static int opt_config(struct gk_args *a, const char *value)
+{
+	if (!*value)
+		return usage_error("FILE name is empty");
+	a->apply.file = value;
+	return PARSE_OK;
+}
+
+static int opt_follow(struct gk_args *a, const char *value)
+{
+	(void)value;
+	a->apply.follow = true;
+	return PARSE_OK;
+}
+
+static int opt_check(struct gk_args *a, const char *value)
+{
+	(void)value;
+	a->apply.check = true;
+	return PARSE_OK;
+}
+
+/* Every option of every command. */
+static const struct gk_option {
+	char short_name;
+	const char *long_name;
+	const char *arg_name;	/* the value it takes, NULL if none */
+	unsigned int scope;
+	int (*take)(struct gk_args *a, const char *value);
+} gk_options[] = {
+	{ 'j', "json",		NULL,	SCOPE_MAIN,		opt_json },
+	{ 'p', "pretty",	NULL,	SCOPE_MAIN,		opt_pretty },
+	{ 'h', "help",		NULL,	SCOPE_MAIN | SCOPE_APPLY, opt_help },
+	{ 'V', "version",	NULL,	SCOPE_MAIN,		opt_version },
+	{ 'c', "config",	"FILE",	SCOPE_APPLY,		opt_config },
+	{ 'f', "follow",	NULL,	SCOPE_APPLY,		opt_follow },
+	{ 'n', "check",		NULL,	SCOPE_APPLY,		opt_check },
+};
+
+static const struct gk_option *find_option(const struct arg_iter *it,
+					   char short_name,
+					   const char *long_name, size_t len)
+{
+	const struct gk_option *o;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(gk_options); i++) {
+		o = &gk_options[i];
+		if (!(o->scope & it->scope))
+			continue;
+		if (long_name ? strlen(o->long_name) == len &&
+				!strncmp(o->long_name, long_name, len) :
+				o->short_name == short_name)
+			return o;
+	}
+	return NULL;
+}
+
+/* The value of option o, written as name: inline, or the next argument. */
+static int take_option(struct arg_iter *it, struct gk_args *a,
+		       const struct gk_option *o, const char *name,
+		       const char *inline_value)
+{
+	const char *value = inline_value;
+
+	if (o->arg_name && !value) {
+		if (it->i >= it->argc)
+			return usage_error("%s needs a %s", name, o->arg_name);
+		value = it->argv[it->i++];
+	}
+	return o->take(a, value);
+}
+
+/* "-jp", "-cFILE", "-c FILE". */
+static int take_short_options(struct arg_iter *it, const char *arg,
+			      struct gk_args *a)
+{
+	const struct gk_option *o;
 	const char *p;
+	char name[3] = "-";
+	int ret;
 
 	for (p = arg + 1; *p; p++) {
-		switch (*p) {
-		case 'j':
-			a->json = true;
-			break;
-		case 'p':
-			a->json = true;
-			a->pretty = true;
-			break;
-		case 'h':
-			a->cmd = GK_CMD_HELP;
-			return PARSE_DONE;
-		case 'V':
-			a->cmd = GK_CMD_VERSION;
-			return PARSE_DONE;
-		default:
+		o = find_option(it, *p, NULL, 0);
+		if (!o)
 			return usage_error("unknown option '-%c'", *p);
-		}
+		name[1] = *p;
+		ret = take_option(it, a, o, name,
+				  o->arg_name && p[1] ? p + 1 : NULL);
+		if (ret != PARSE_OK || o->arg_name)
+			return ret;
 	}
 	return PARSE_OK;
 }
 
-static int take_long_option(const char *arg, struct gk_args *a)
+/* "--json", "--config FILE", "--config=FILE". */
+static int take_long_option(struct arg_iter *it, const char *arg,
+			    struct gk_args *a)
 {
-	if (!strcmp(arg, "--json"))
-		return take_short_options("-j", a);
-	if (!strcmp(arg, "--pretty"))
-		return take_short_options("-p", a);
-	if (!strcmp(arg, "--help"))
-		return take_short_options("-h", a);
-	if (!strcmp(arg, "--version"))
-		return take_short_options("-V", a);
-	return usage_error("unknown option '%s'", arg);
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	const struct gk_option *o = find_option(it, 0, arg + 2, len);
+	char name[64];
+
+	if (!o || (eq && !o->arg_name))
+		return usage_error("unknown option '%s'", arg);
+	snprintf(name, sizeof(name), "--%s", o->long_name);
+	return take_option(it, a, o, name, eq ? eq + 1 : NULL);
 }
 
 /*
@@ -182,9 +292,9 @@ static int next_word(struct arg_iter *it, struct gk_args *a, const char **word)
 			continue;
 		}
 		if (arg[1] == '-')
-			ret = take_long_option(arg, a);
+			ret = take_long_option(it, arg, a);
 		else
-			ret = take_short_options(arg, a);
+			ret = take_short_options(it, arg, a);
 		if (ret != PARSE_OK)
 			return ret;
 	}
@@ -253,26 +363,30 @@ static int parse_set_option(struct arg_iter *it, struct gk_args *a,
 
 	if (strcmp(key, "interval") && strcmp(key, "retries"))
 		return usage_error("unknown argument '%s'", key);
-	if (!strcmp(key, "interval") ? a->has_interval : a->has_retries)
+	if (!strcmp(key, "interval") ? a->set.has_interval :
+					 a->set.has_retries)
 		return usage_error("%s given twice", key);
 	ret = next_value(it, key, &value);
 	if (ret != PARSE_OK)
 		return ret;
 	if (!strcmp(key, "interval")) {
-		a->has_interval = true;
-		return value_error(gk_parse_interval(value, &a->interval_ms,
+		a->set.has_interval = true;
+		return value_error(gk_parse_interval(value, &a->set.interval_ms,
 						     msg, sizeof(msg)), msg);
 	}
-	a->has_retries = true;
-	return value_error(gk_parse_retries(value, &a->retries, msg,
+	a->set.has_retries = true;
+	return value_error(gk_parse_retries(value, &a->set.retries, msg,
 					    sizeof(msg)), msg);
 }
 
+/* set enables keepalive, with what else is given, in one change. */
 static int parse_set(struct arg_iter *it, struct gk_args *a)
 {
 	const char *key;
 	int ret;
 
+	a->set.has_enabled = true;
+	a->set.enabled = true;
 	ret = parse_dev(it, a, true);
 	if (ret != PARSE_OK)
 		return ret;
@@ -293,6 +407,8 @@ static int parse_del(struct arg_iter *it, struct gk_args *a)
 {
 	int ret = parse_dev(it, a, true);
 
+	a->set.has_enabled = true;
+	a->set.enabled = false;
 	return ret == PARSE_OK ? parse_end(it, a) : ret;
 }
 
@@ -312,7 +428,8 @@ static int parse_reflect(struct arg_iter *it, struct gk_args *a)
 		return ret;
 	if (!word)
 		return usage_error("reflect needs on or off");
-	ret = value_error(gk_parse_on_off("reflect", word, &a->reflect, msg,
+	a->set.has_reflect = true;
+	ret = value_error(gk_parse_on_off("reflect", word, &a->set.reflect, msg,
 					  sizeof(msg)), msg);
 	return ret == PARSE_OK ? parse_end(it, a) : ret;
 }
@@ -329,20 +446,37 @@ static int parse_no_args(struct arg_iter *it, struct gk_args *a)
 	return parse_end(it, a);
 }
 
-/* apply parses its own words (config.c). */
+/* apply [-c FILE] [--check|--follow] [DEV...], with options of its own. */
 static int parse_apply(struct arg_iter *it, struct gk_args *a)
 {
-	int i;
+	struct gk_apply_opts *o = &a->apply;
+	const char *dev;
+	int ret;
 
-	for (i = it->i; i < it->argc && strcmp(it->argv[i], "--"); i++) {
-		if (!strcmp(it->argv[i], "-h") || !strcmp(it->argv[i], "--help")) {
-			a->cmd = GK_CMD_HELP;
-			return PARSE_DONE;
-		}
+	usage_prefix = "apply: ";
+	it->scope = SCOPE_APPLY;
+	o->file = GK_CONF_DEFAULT;
+	o->devs = calloc((size_t)it->argc, sizeof(*o->devs));
+	if (!o->devs) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return PARSE_FAIL;
 	}
-	a->apply_argc = it->argc - it->i;
-	a->apply_argv = it->argv + it->i;
-	it->i = it->argc;
+	for (;;) {
+		ret = next_word(it, a, &dev);
+		if (ret != PARSE_OK)
+			return ret;
+		if (!dev)
+			break;
+		ret = check_dev(dev);
+		if (ret != PARSE_OK)
+			return ret;
+		o->devs[o->ndevs++] = dev;
+	}
+	if (o->follow && o->ndevs)
+		return usage_error("--follow applies the whole file, not DEV '%s'",
+				   o->devs[0]);
+	if (o->follow && o->check)
+		return usage_error("--check and --follow exclude each other");
 	return PARSE_OK;
 }
 
@@ -362,7 +496,9 @@ static const struct {
 
 static int parse_args(int argc, char **argv, struct gk_args *a)
 {
-	struct arg_iter it = { .argc = argc, .argv = argv, .i = 1 };
+	struct arg_iter it = {
+		.argc = argc, .argv = argv, .i = 1, .scope = SCOPE_MAIN,
+	};
 	const char *word;
 	size_t i;
 	int ret;
@@ -390,25 +526,16 @@ static int flush_stdout(void)
 	return -1;
 }
 
-/* set, del and reflect: one request, acknowledged. */
-static int cmd_config(const struct gk_args *a, __u8 cmd)
+/* set, del and reflect: one TUNNEL_SET, acknowledged. */
+static int cmd_config(const struct gk_args *a)
 {
-	struct nlmsghdr *nlh;
 	struct gk_nl_err e;
 	struct gk_nl nl;
 	int ret;
 
 	if (gk_nl_connect(&nl) < 0)
 		return GK_EXIT_FAIL;
-	nlh = gk_nl_request(&nl, cmd, NLM_F_ACK);
-	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, a->dev);
-	if (a->has_interval)
-		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_INTERVAL_MS, a->interval_ms);
-	if (a->has_retries)
-		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_RETRIES, a->retries);
-	if (cmd == GRE_KEEPALIVE_CMD_REFLECT)
-		mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_REFLECT, a->reflect);
-	ret = gk_nl_talk(&nl, nlh, NULL, NULL, &e);
+	ret = gk_nl_set(&nl, a->dev, &a->set, &e);
 	if (ret < 0)
 		gk_nl_perror(&e);
 	gk_nl_close(&nl);
@@ -477,10 +604,11 @@ static int cmd_show(const struct gk_args *a)
 		return GK_EXIT_FAIL;
 	l.family = nl.family;
 	if (a->dev) {
-		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_GET, NLM_F_ACK);
-		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, a->dev);
+		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_TUNNEL_GET, NLM_F_ACK);
+		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME, a->dev);
 	} else {
-		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_GET, NLM_F_DUMP);
+		/* A dump takes no attributes. */
+		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_TUNNEL_GET, NLM_F_DUMP);
 	}
 	ret = gk_nl_talk(&nl, nlh, show_cb, &l, &e);
 	gk_nl_close(&nl);
@@ -511,7 +639,7 @@ static int monitor_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
 		return MNL_CB_OK;
 	genl = mnl_nlmsg_get_payload(nlh);
-	if (genl->cmd != GRE_KEEPALIVE_CMD_EVENT)
+	if (genl->cmd != GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF)
 		return MNL_CB_OK;
 	if (gk_status_parse(nlh, &st) < 0) {
 		fprintf(stderr, PROG ": ignoring a malformed event\n");
@@ -540,33 +668,46 @@ static int cmd_monitor(const struct gk_args *a)
 	return ret < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int run(const struct gk_args *a)
 {
-	struct gk_args a = { .cmd = GK_CMD_NONE };
-
-	if (parse_args(argc, argv, &a) == PARSE_USAGE)
-		return GK_EXIT_USAGE;
-
-	switch (a.cmd) {
+	switch (a->cmd) {
 	case GK_CMD_SET:
-		return cmd_config(&a, GRE_KEEPALIVE_CMD_SET);
 	case GK_CMD_DEL:
-		return cmd_config(&a, GRE_KEEPALIVE_CMD_DEL);
 	case GK_CMD_REFLECT:
-		return cmd_config(&a, GRE_KEEPALIVE_CMD_REFLECT);
+		return cmd_config(a);
 	case GK_CMD_SHOW:
-		return cmd_show(&a);
+		return cmd_show(a);
 	case GK_CMD_MONITOR:
-		return cmd_monitor(&a);
+		return cmd_monitor(a);
 	case GK_CMD_APPLY:
-		return gk_apply_main(a.apply_argc, a.apply_argv);
+		return gk_apply_main(&a->apply);
 	case GK_CMD_VERSION:
 		printf(PROG " %s (netlink family %s version %d)\n", GK_VERSION,
-		       GRE_KEEPALIVE_GENL_NAME, GRE_KEEPALIVE_GENL_VERSION);
+		       GRE_KEEPALIVE_FAMILY_NAME, GRE_KEEPALIVE_FAMILY_VERSION);
 		return flush_stdout() < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
 	case GK_CMD_HELP:
 	default:
 		usage(stdout);
 		return flush_stdout() < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
 	}
+}
+
+int main(int argc, char **argv)
+{
+	struct gk_args a = { .cmd = GK_CMD_NONE };
+	int ret;
+
+	switch (parse_args(argc, argv, &a)) {
+	case PARSE_USAGE:
+		ret = GK_EXIT_USAGE;
+		break;
+	case PARSE_FAIL:
+		ret = GK_EXIT_FAIL;
+		break;
+	default:
+		ret = run(&a);
+		break;
+	}
+	free(a.apply.devs);
+	return ret;
 }

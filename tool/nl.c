@@ -32,10 +32,12 @@ struct talk_ctx {
 	struct gk_nl_err *e;
 };
 
-/* What CTRL_CMD_GETFAMILY and CTRL_CMD_DELFAMILY tell about a family. */
+/* What CTRL_CMD_GETFAMILY, NEWFAMILY and DELFAMILY tell about a family. */
 struct ctrl_family {
 	const char *grp_name;	/* the multicast group we look for */
+	char name[GENL_NAMSIZ];
 	__u16 id;
+	__u32 version;
 	__u32 grp_id;
 };
 
@@ -96,8 +98,27 @@ static struct nlmsghdr *genl_request(struct gk_nl *nl, __u16 family,
 
 struct nlmsghdr *gk_nl_request(struct gk_nl *nl, __u8 cmd, __u16 flags)
 {
-	return genl_request(nl, nl->family, cmd, GRE_KEEPALIVE_GENL_VERSION,
+	return genl_request(nl, nl->family, cmd, GRE_KEEPALIVE_FAMILY_VERSION,
 			    flags);
+}
+
+int gk_nl_set(struct gk_nl *nl, const char *dev, const struct gk_settings *s,
+	      struct gk_nl_err *e)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = gk_nl_request(nl, GRE_KEEPALIVE_CMD_TUNNEL_SET, NLM_F_ACK);
+	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME, dev);
+	if (s->has_enabled)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_ENABLED, s->enabled);
+	if (s->has_interval)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS,
+				 s->interval_ms);
+	if (s->has_retries)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_RETRIES, s->retries);
+	if (s->has_reflect)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT, s->reflect);
+	return gk_nl_talk(nl, nlh, NULL, NULL, e);
 }
 
 static int extack_attr_cb(const struct nlattr *attr, void *data)
@@ -268,6 +289,12 @@ static int ctrl_attr_cb(const struct nlattr *attr, void *data)
 	if (type == CTRL_ATTR_FAMILY_ID &&
 	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
 		tb[type] = attr;
+	else if (type == CTRL_ATTR_FAMILY_NAME &&
+		 mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		tb[type] = attr;
+	else if (type == CTRL_ATTR_VERSION &&
+		 mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		tb[type] = attr;
 	else if (type == CTRL_ATTR_MCAST_GROUPS &&
 		 mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
 		tb[type] = attr;
@@ -284,6 +311,11 @@ static int ctrl_parse(const struct nlmsghdr *nlh, struct ctrl_family *fam)
 	    !tb[CTRL_ATTR_FAMILY_ID])
 		return -1;
 	fam->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_FAMILY_NAME])
+		snprintf(fam->name, sizeof(fam->name), "%s",
+			 mnl_attr_get_str(tb[CTRL_ATTR_FAMILY_NAME]));
+	if (tb[CTRL_ATTR_VERSION])
+		fam->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
 	if (tb[CTRL_ATTR_MCAST_GROUPS] && fam->grp_name)
 		ctrl_parse_groups(tb[CTRL_ATTR_MCAST_GROUPS], fam);
 	return 0;
@@ -324,13 +356,20 @@ int gk_nl_connect(struct gk_nl *nl)
 
 	if (gk_nl_open(nl) < 0)
 		goto fail;
-	if (ctrl_get_family(nl, GRE_KEEPALIVE_GENL_NAME, &fam, &e) < 0) {
+	if (ctrl_get_family(nl, GRE_KEEPALIVE_FAMILY_NAME, &fam, &e) < 0) {
 		if (e.err == ENOENT)
 			fprintf(stderr,
 				"gre-keepalive: kernel module not loaded (family %s not found); load it with: modprobe gre_keepalive\n",
-				GRE_KEEPALIVE_GENL_NAME);
+				GRE_KEEPALIVE_FAMILY_NAME);
 		else
 			gk_nl_perror(&e);
+		goto fail;
+	}
+	/* Version 1 numbered its attributes and commands otherwise. */
+	if (fam.version < GRE_KEEPALIVE_FAMILY_VERSION) {
+		fprintf(stderr,
+			"gre-keepalive: the loaded gre_keepalive module speaks netlink version %u, this tool version %d; load the module installed with it: modprobe -r gre_keepalive && modprobe gre_keepalive\n",
+			fam.version, GRE_KEEPALIVE_FAMILY_VERSION);
 		goto fail;
 	}
 	nl->family = fam.id;
@@ -341,10 +380,88 @@ fail:
 	return -1;
 }
 
+bool gk_nl_family_present(void)
+{
+	struct ctrl_family fam = { .grp_name = NULL };
+	struct gk_nl_err e;
+	struct gk_nl nl;
+	int ret = -1;
+
+	if (gk_nl_open(&nl) == 0) {
+		ret = ctrl_get_family(&nl, GRE_KEEPALIVE_FAMILY_NAME, &fam, &e);
+		if (ret < 0 && e.err != ENOENT)
+			gk_nl_perror(&e);
+	}
+	gk_nl_close(&nl);
+	return ret == 0;
+}
+
+enum gk_family_event gk_nl_family_event(const struct nlmsghdr *nlh)
+{
+	struct ctrl_family fam = { .grp_name = NULL };
+	const struct genlmsghdr *genl;
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL || ctrl_parse(nlh, &fam) < 0 ||
+	    strcmp(fam.name, GRE_KEEPALIVE_FAMILY_NAME))
+		return GK_FAMILY_OTHER;
+	genl = mnl_nlmsg_get_payload(nlh);
+	if (genl->cmd == CTRL_CMD_NEWFAMILY)
+		return GK_FAMILY_NEW;
+	if (genl->cmd == CTRL_CMD_DELFAMILY)
+		return GK_FAMILY_DEL;
+	return GK_FAMILY_OTHER;
+}
+
 static int join_group(struct gk_nl *nl, __u32 grp)
 {
 	return mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP, &grp,
 				     sizeof(grp));
+}
+
+/* Join nlctrl's "notify" group; -1 with e filled in if it cannot. */
+static int join_ctrl_notify(struct gk_nl *nl, struct gk_nl_err *e)
+{
+	struct ctrl_family ctrl = { .grp_name = CTRL_NOTIFY };
+
+	if (ctrl_get_family(nl, CTRL_NAME, &ctrl, e) < 0)
+		return -1;
+	if (!ctrl.grp_id) {
+		e->err = ENOENT;
+		snprintf(e->msg, sizeof(e->msg), "%s has no \"%s\" group",
+			 CTRL_NAME, CTRL_NOTIFY);
+		return -1;
+	}
+	if (join_group(nl, ctrl.grp_id) < 0) {
+		e->err = errno;
+		snprintf(e->msg, sizeof(e->msg), "cannot join %s's \"%s\" group",
+			 CTRL_NAME, CTRL_NOTIFY);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_rcvbuf(struct gk_nl *nl, int rcvbuf)
+{
+	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF,
+		   &rcvbuf, sizeof(rcvbuf));
+}
+
+int gk_nl_open_ctrl_events(struct gk_nl *nl, int rcvbuf)
+{
+	struct gk_nl_err e;
+
+	if (gk_nl_open(nl) < 0)
+		goto fail;
+	if (rcvbuf)
+		set_rcvbuf(nl, rcvbuf);
+	if (join_ctrl_notify(nl, &e) < 0) {
+		gk_nl_perror(&e);
+		goto fail;
+	}
+	return 0;
+fail:
+	gk_nl_close(nl);
+	return -1;
 }
 
 struct listen_ctx {
@@ -356,18 +473,11 @@ struct listen_ctx {
 
 static int listen_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct ctrl_family fam = { .grp_name = NULL };
 	struct listen_ctx *ctx = data;
-	const struct genlmsghdr *genl;
 
 	if (nlh->nlmsg_type == ctx->family)
 		return ctx->cb(nlh, ctx->data);
-	if (nlh->nlmsg_type != GENL_ID_CTRL ||
-	    nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN))
-		return MNL_CB_OK;
-	genl = mnl_nlmsg_get_payload(nlh);
-	if (genl->cmd == CTRL_CMD_DELFAMILY && ctrl_parse(nlh, &fam) == 0 &&
-	    fam.id == ctx->family) {
+	if (gk_nl_family_event(nlh) == GK_FAMILY_DEL) {
 		ctx->gone = true;
 		return MNL_CB_STOP;
 	}
@@ -380,28 +490,22 @@ static int listen_cb(const struct nlmsghdr *nlh, void *data)
  */
 static int join_groups(struct gk_nl *nl)
 {
-	struct ctrl_family ctrl = { .grp_name = CTRL_NOTIFY };
-	int rcvbuf = GK_NL_EVENTS_RCVBUF;
 	struct gk_nl_err e;
 
 	if (!nl->events_grp) {
 		fprintf(stderr, "gre-keepalive: family %s has no \"%s\" group\n",
-			GRE_KEEPALIVE_GENL_NAME, GRE_KEEPALIVE_MCGRP_EVENTS);
+			GRE_KEEPALIVE_FAMILY_NAME, GRE_KEEPALIVE_MCGRP_EVENTS);
 		return -1;
 	}
 	/* Without it we would only miss the module's unloading: go on. */
-	if (ctrl_get_family(nl, CTRL_NAME, &ctrl, &e) < 0)
-		ctrl.grp_id = 0;
+	join_ctrl_notify(nl, &e);
 	/* Bursts (many tunnels, short intervals) must not overrun it. */
-	setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF,
-		   &rcvbuf, sizeof(rcvbuf));
+	set_rcvbuf(nl, GK_NL_EVENTS_RCVBUF);
 	if (join_group(nl, nl->events_grp) < 0) {
 		fprintf(stderr, "gre-keepalive: cannot join the events group: %s\n",
 			strerror(errno));
 		return -1;
 	}
-	if (ctrl.grp_id)
-		join_group(nl, ctrl.grp_id);
 	return 0;
 }
 
@@ -433,7 +537,7 @@ int gk_nl_listen(struct gk_nl *nl, mnl_cb_t cb, void *data)
 			continue;
 		if (ctx.gone) {
 			fprintf(stderr, "gre-keepalive: kernel module unloaded (family %s gone)\n",
-				GRE_KEEPALIVE_GENL_NAME);
+				GRE_KEEPALIVE_FAMILY_NAME);
 			return -1;
 		}
 		if (ret == MNL_CB_STOP)

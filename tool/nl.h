@@ -2,13 +2,22 @@
 /*
  * gre-keepalive's generic netlink plumbing on libmnl: family resolution,
  * request/acknowledge with extended acks, and event listening.
+ *
+ * The family is looked up in one place, here, by name
+ * (GRE_KEEPALIVE_FAMILY_NAME), whether to talk to it, to learn that it is
+ * there at all, or to tell its registration and removal (nlctrl's
+ * notifications) from other families'.
  */
 #ifndef GK_NL_H
 #define GK_NL_H
 
+#include <stdbool.h>
+
 #include <linux/types.h>
 
 #include <libmnl/libmnl.h>
+
+#include "values.h"
 
 struct gk_nl {
 	struct mnl_socket *sock;
@@ -28,10 +37,33 @@ struct gk_nl_err {
 
 /*
  * Open a generic netlink socket and resolve the gre_keepalive family.
- * Prints why on failure (module not loaded, ...) and returns -1.
+ * Prints why on failure (module not loaded, a module of another netlink
+ * version, ...) and returns -1.
  */
 int gk_nl_connect(struct gk_nl *nl);
 void gk_nl_close(struct gk_nl *nl);
+
+/*
+ * Is the gre_keepalive family registered? Asked on a socket of its own;
+ * errors other than its absence are printed (and count as absent).
+ */
+bool gk_nl_family_present(void);
+
+/*
+ * Open a generic netlink socket that receives nlctrl's notifications (the
+ * "notify" group: families registered and removed), with a receive buffer
+ * of rcvbuf bytes (0: the default). Prints why on failure and returns -1.
+ */
+int gk_nl_open_ctrl_events(struct gk_nl *nl, int rcvbuf);
+
+enum gk_family_event {
+	GK_FAMILY_OTHER,	/* not about gre_keepalive */
+	GK_FAMILY_NEW,		/* gre_keepalive registered: module loaded */
+	GK_FAMILY_DEL,		/* gre_keepalive removed: module unloaded */
+};
+
+/* What an nlctrl message says about the gre_keepalive family. */
+enum gk_family_event gk_nl_family_event(const struct nlmsghdr *nlh);
 
 /* Start a request to the gre_keepalive family in nl's request buffer. */
 struct nlmsghdr *gk_nl_request(struct gk_nl *nl, __u8 cmd, __u16 flags);
@@ -42,6 +74,13 @@ struct nlmsghdr *gk_nl_request(struct gk_nl *nl, __u8 cmd, __u16 flags);
  */
 int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	       void *data, struct gk_nl_err *e);
+
+/*
+ * TUNNEL_SET on tunnel dev with the settings s gives: the kernel applies
+ * them as one change, or none of them. Returns 0, or -1 with e filled in.
+ */
+int gk_nl_set(struct gk_nl *nl, const char *dev, const struct gk_settings *s,
+	      struct gk_nl_err *e);
 
 /* "gre-keepalive: <extack message> (<strerror>)" on stderr. */
 void gk_nl_perror(const struct gk_nl_err *e);

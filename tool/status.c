@@ -14,31 +14,34 @@
 
 #define NSEC_PER_SEC	((__u64)1000000000)
 
-/* Attributes we read, and their types; others (PAD, newer ones) are skipped. */
-static const enum mnl_attr_data_type gk_attr_types[GRE_KEEPALIVE_A_MAX + 1] = {
-	[GRE_KEEPALIVE_A_IFINDEX]	 = MNL_TYPE_U32,
-	[GRE_KEEPALIVE_A_IFNAME]	 = MNL_TYPE_NUL_STRING,
-	[GRE_KEEPALIVE_A_ENABLED]	 = MNL_TYPE_U8,
-	[GRE_KEEPALIVE_A_INTERVAL_MS]	 = MNL_TYPE_U32,
-	[GRE_KEEPALIVE_A_RETRIES]	 = MNL_TYPE_U32,
-	[GRE_KEEPALIVE_A_LINE]		 = MNL_TYPE_U8,
-	[GRE_KEEPALIVE_A_COUNTER]	 = MNL_TYPE_U32,
-	[GRE_KEEPALIVE_A_PROBES_SENT]	 = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_PROBE_ERRORS]	 = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_REPLIES]	 = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_TRANSITIONS]	 = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_LAST_CHANGE_NS] = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_LAST_REPLY_NS]	 = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_REASON]	 = MNL_TYPE_U8,
-	[GRE_KEEPALIVE_A_SUSPENDED]	 = MNL_TYPE_NUL_STRING,
-	[GRE_KEEPALIVE_A_ADMIN_UP]	 = MNL_TYPE_U8,
-	[GRE_KEEPALIVE_A_REFLECT]	 = MNL_TYPE_U8,
-	[GRE_KEEPALIVE_A_REFLECTED]	 = MNL_TYPE_U64,
-	[GRE_KEEPALIVE_A_PASSED]	 = MNL_TYPE_U64,
+/*
+ * Attributes we read, and their types; others (PAD, newer ones) are skipped.
+ * Flags and enums are u32.
+ */
+static const enum mnl_attr_data_type gk_attr_types[GRE_KEEPALIVE_A_TUNNEL_MAX + 1] = {
+	[GRE_KEEPALIVE_A_TUNNEL_IFINDEX]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_IFNAME]		= MNL_TYPE_NUL_STRING,
+	[GRE_KEEPALIVE_A_TUNNEL_ENABLED]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_ADMIN_UP]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_RETRIES]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_LINE]		= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_COUNTER]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_PROBES_SENT]	= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_PROBE_ERRORS]	= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_REPLIES]	= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_TRANSITIONS]	= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_LAST_CHANGE_NS]	= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_LAST_REPLY_NS]	= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECTED]	= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_PASSED]		= MNL_TYPE_U64,
+	[GRE_KEEPALIVE_A_TUNNEL_SUSPENDED]	= MNL_TYPE_NUL_STRING,
+	[GRE_KEEPALIVE_A_TUNNEL_REASON]		= MNL_TYPE_U32,
 };
 
+/* The reasons' names, as in the netlink spec; 0 is none of them. */
 static const char * const gk_reason_names[] = {
-	[GRE_KEEPALIVE_REASON_UNSPEC]		= "unspec",
 	[GRE_KEEPALIVE_REASON_ENABLED]		= "enabled",
 	[GRE_KEEPALIVE_REASON_CHANGED]		= "changed",
 	[GRE_KEEPALIVE_REASON_DISABLED]		= "disabled",
@@ -56,7 +59,7 @@ static int gk_attr_cb(const struct nlattr *attr, void *data)
 	const struct nlattr **tb = data;
 	__u16 type = mnl_attr_get_type(attr);
 
-	if (type > GRE_KEEPALIVE_A_MAX || gk_attr_types[type] == MNL_TYPE_UNSPEC)
+	if (type > GRE_KEEPALIVE_A_TUNNEL_MAX || gk_attr_types[type] == MNL_TYPE_UNSPEC)
 		return MNL_CB_OK;
 	if (mnl_attr_validate(attr, gk_attr_types[type]) < 0)
 		return MNL_CB_ERROR;
@@ -73,14 +76,9 @@ static void copy_str(char *dst, size_t len, const struct nlattr *attr)
 	dst[n] = '\0';
 }
 
-static __u8 get_u8(const struct nlattr *attr, __u8 def)
+static __u32 get_u32(const struct nlattr *attr, __u32 def)
 {
-	return attr ? mnl_attr_get_u8(attr) : def;
-}
-
-static __u32 get_u32(const struct nlattr *attr)
-{
-	return attr ? mnl_attr_get_u32(attr) : 0;
+	return attr ? mnl_attr_get_u32(attr) : def;
 }
 
 static __u64 get_u64(const struct nlattr *attr)
@@ -90,42 +88,43 @@ static __u64 get_u64(const struct nlattr *attr)
 
 int gk_status_parse(const struct nlmsghdr *nlh, struct gk_status *st)
 {
-	const struct nlattr *tb[GRE_KEEPALIVE_A_MAX + 1] = { NULL };
+	const struct nlattr *tb[GRE_KEEPALIVE_A_TUNNEL_MAX + 1] = { NULL };
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(GENL_HDRLEN) ||
 	    mnl_attr_parse(nlh, GENL_HDRLEN, gk_attr_cb, tb) < 0 ||
-	    !tb[GRE_KEEPALIVE_A_IFNAME]) {
+	    !tb[GRE_KEEPALIVE_A_TUNNEL_IFNAME]) {
 		errno = EBADMSG;
 		return -1;
 	}
 
 	memset(st, 0, sizeof(*st));
-	copy_str(st->ifname, sizeof(st->ifname), tb[GRE_KEEPALIVE_A_IFNAME]);
-	st->ifindex = get_u32(tb[GRE_KEEPALIVE_A_IFINDEX]);
-	st->enabled = get_u8(tb[GRE_KEEPALIVE_A_ENABLED], 0);
-	st->admin_up = get_u8(tb[GRE_KEEPALIVE_A_ADMIN_UP], 1);
-	st->line_up = get_u8(tb[GRE_KEEPALIVE_A_LINE], GRE_KEEPALIVE_LINE_UP) ==
-		      GRE_KEEPALIVE_LINE_UP;
-	st->interval_ms = get_u32(tb[GRE_KEEPALIVE_A_INTERVAL_MS]);
-	st->retries = get_u32(tb[GRE_KEEPALIVE_A_RETRIES]);
-	st->counter = get_u32(tb[GRE_KEEPALIVE_A_COUNTER]);
-	st->probes_sent = get_u64(tb[GRE_KEEPALIVE_A_PROBES_SENT]);
-	st->probe_errors = get_u64(tb[GRE_KEEPALIVE_A_PROBE_ERRORS]);
-	st->replies = get_u64(tb[GRE_KEEPALIVE_A_REPLIES]);
-	st->transitions = get_u64(tb[GRE_KEEPALIVE_A_TRANSITIONS]);
-	st->last_change_ns = get_u64(tb[GRE_KEEPALIVE_A_LAST_CHANGE_NS]);
-	st->last_reply_ns = get_u64(tb[GRE_KEEPALIVE_A_LAST_REPLY_NS]);
-	st->has_reflect = tb[GRE_KEEPALIVE_A_REFLECT];
-	st->reflect = get_u8(tb[GRE_KEEPALIVE_A_REFLECT], 0);
-	st->reflected = get_u64(tb[GRE_KEEPALIVE_A_REFLECTED]);
-	st->passed = get_u64(tb[GRE_KEEPALIVE_A_PASSED]);
-	if (tb[GRE_KEEPALIVE_A_SUSPENDED]) {
+	copy_str(st->ifname, sizeof(st->ifname),
+		 tb[GRE_KEEPALIVE_A_TUNNEL_IFNAME]);
+	st->ifindex = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_IFINDEX], 0);
+	st->enabled = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_ENABLED], 0);
+	st->admin_up = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_ADMIN_UP], 1);
+	st->line_up = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_LINE],
+			      GRE_KEEPALIVE_LINE_UP) == GRE_KEEPALIVE_LINE_UP;
+	st->interval_ms = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS], 0);
+	st->retries = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_RETRIES], 0);
+	st->counter = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_COUNTER], 0);
+	st->probes_sent = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_PROBES_SENT]);
+	st->probe_errors = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_PROBE_ERRORS]);
+	st->replies = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_REPLIES]);
+	st->transitions = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_TRANSITIONS]);
+	st->last_change_ns = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_LAST_CHANGE_NS]);
+	st->last_reply_ns = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_LAST_REPLY_NS]);
+	st->has_reflect = tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT];
+	st->reflect = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT], 0);
+	st->reflected = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECTED]);
+	st->passed = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_PASSED]);
+	if (tb[GRE_KEEPALIVE_A_TUNNEL_SUSPENDED]) {
 		st->suspended = true;
 		copy_str(st->suspend_why, sizeof(st->suspend_why),
-			 tb[GRE_KEEPALIVE_A_SUSPENDED]);
+			 tb[GRE_KEEPALIVE_A_TUNNEL_SUSPENDED]);
 	}
-	st->reason = tb[GRE_KEEPALIVE_A_REASON] ?
-		     mnl_attr_get_u8(tb[GRE_KEEPALIVE_A_REASON]) : -1;
+	st->reason = tb[GRE_KEEPALIVE_A_TUNNEL_REASON] ?
+		     (long long)mnl_attr_get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REASON]) : -1;
 	return 0;
 }
 
@@ -162,13 +161,14 @@ static const char *fmt_human_time(char *buf, size_t len, __u64 ns)
 	return fmt_time(buf, len, ns, false) ?: "never";
 }
 
-static const char *reason_name(char *buf, size_t len, int reason)
+static const char *reason_name(char *buf, size_t len, long long reason)
 {
 	if (reason < 0)
 		return "unknown";
-	if ((size_t)reason < ARRAY_SIZE(gk_reason_names))
+	if ((unsigned long long)reason < ARRAY_SIZE(gk_reason_names) &&
+	    gk_reason_names[reason])
 		return gk_reason_names[reason];
-	snprintf(buf, len, "reason-%d", reason);
+	snprintf(buf, len, "reason-%lld", reason);
 	return buf;
 }
 
@@ -258,7 +258,7 @@ void gk_status_json(struct json *j, const struct gk_status *st)
 		json_string(j, "suspended", st->suspend_why);
 }
 
-static bool reason_is_config(int reason)
+static bool reason_is_config(long long reason)
 {
 	return reason == GRE_KEEPALIVE_REASON_ENABLED ||
 	       reason == GRE_KEEPALIVE_REASON_CHANGED;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One tunnel's keepalive state as the kernel reports it (GET replies, dump
- * entries and EVENT notifications), and how gre-keepalive prints it.
+ * One tunnel's keepalive state as the kernel reports it (TUNNEL_GET replies,
+ * dump entries and TUNNEL_CHANGE_NTF notifications), and how gre-keepalive prints it.
  */
 #ifndef GK_STATUS_H
 #define GK_STATUS_H
@@ -35,7 +35,7 @@ struct gk_status {
 	__u64 passed;
 	bool suspended;
 	char suspend_why[256];
-	int reason;			/* enum gre_keepalive_reason, -1 if absent */
+	long long reason;		/* enum gre_keepalive_reason, -1 if absent */
 };
 
 /* 0, or -1 with errno set if the message is malformed. */

@@ -135,7 +135,23 @@ usage_error "apply: FILE name is empty" apply -c ''
 usage_error "apply: unknown option '-x'" apply -c "$CONF" -x
 usage_error "apply: --follow applies the whole file, not DEV '$DEV'" apply --follow $DEV
 usage_error "apply: --check and --follow exclude each other" apply -f -n
-usage_error "apply: DEV name too long" apply 0123456789abcdef
+usage_error "apply: DEV name too long (at most 15 characters): '0123456789abcdef'" \
+	apply 0123456789abcdef
+usage_error "apply: DEV name is empty" apply -c "$CONF" ''
+# One parser: the options of the command given, and only those.
+usage_error "apply: --config needs a FILE" apply --config
+usage_error "apply: FILE name is empty" apply --config=
+usage_error "apply: --check and --follow exclude each other" apply -fn
+usage_error "apply: -c needs a FILE" apply -nc
+usage_error "apply: unknown option '-j'" apply -j
+usage_error "apply: unknown option '-V'" apply -c "$CONF" -V
+usage_error "apply: unknown option '--json'" apply --json
+usage_error "apply: unknown option '--follow=yes'" apply --follow=yes
+usage_error "unknown option '-c'" -c "$CONF" apply
+usage_error "unknown option '--config'" show --config "$CONF"
+usage_error "unknown option '-n'" set $DEV -n
+expect 0 '' '' -- apply -nc"$CONF"
+expect 1 "gre-keepalive: -x: no line for it in $CONF" '' -- apply -c "$CONF" -- -x
 expect 0 '' 'Usage: gre-keepalive' -- apply -h
 expect 0 '' 'Usage: gre-keepalive' -- apply --help
 
@@ -177,7 +193,7 @@ expect 0 '' 'Usage: gre-keepalive' -- --help
 expect 0 '' 'Usage: gre-keepalive' -- set -h
 expect 0 '' 'Usage: gre-keepalive' -- set $DEV interval 5 --help
 expect 0 '' 'gre-keepalive ' -- -V
-expect 0 '' 'netlink family gre_keepalive version 1' -- --version
+expect 0 '' 'netlink family gre_keepalive version 2' -- --version
 
 # --- good syntax reaches the kernel ------------------------------------
 # A line for lo, which exists everywhere: apply has to ask the module.

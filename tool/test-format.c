@@ -23,17 +23,17 @@
 struct msg_spec {
 	const char *ifname;
 	__u32 ifindex;
-	__u8 enabled;
-	__u8 admin_up;
+	__u32 enabled;
+	__u32 admin_up;
 	__u32 interval_ms;
 	__u32 retries;
-	__u8 line;
+	__u32 line;
 	__u32 counter;
 	__u64 sent, errors, replies, transitions, change, reply;
 	const char *suspended;
-	int reason;
+	long long reason;	/* > 0: REASON sent (events only) */
 	bool has_reflect;	/* kernels before reflection do not send it */
-	__u8 reflect;
+	__u32 reflect;
 	__u64 reflected, passed;
 };
 
@@ -43,7 +43,7 @@ static int failures;
 static void put_u64_64bit(struct nlmsghdr *nlh, __u16 type, __u64 v)
 {
 	if ((nlh->nlmsg_len + MNL_ATTR_HDRLEN) % 8)
-		mnl_attr_put(nlh, GRE_KEEPALIVE_A_PAD, 0, NULL);
+		mnl_attr_put(nlh, GRE_KEEPALIVE_A_TUNNEL_PAD, 0, NULL);
 	mnl_attr_put_u64(nlh, type, v);
 }
 
@@ -55,32 +55,33 @@ static struct nlmsghdr *build(void *buf, const struct msg_spec *m, __u8 cmd)
 	nlh->nlmsg_type = 0x20;
 	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
 	genl->cmd = cmd;
-	genl->version = GRE_KEEPALIVE_GENL_VERSION;
-	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_IFINDEX, m->ifindex);
-	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, m->ifname);
-	mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_ENABLED, m->enabled);
-	mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_ADMIN_UP, m->admin_up);
-	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_INTERVAL_MS, m->interval_ms);
-	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_RETRIES, m->retries);
-	mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_LINE, m->line);
-	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_COUNTER, m->counter);
-	put_u64_64bit(nlh, GRE_KEEPALIVE_A_PROBES_SENT, m->sent);
-	put_u64_64bit(nlh, GRE_KEEPALIVE_A_PROBE_ERRORS, m->errors);
-	put_u64_64bit(nlh, GRE_KEEPALIVE_A_REPLIES, m->replies);
-	put_u64_64bit(nlh, GRE_KEEPALIVE_A_TRANSITIONS, m->transitions);
-	put_u64_64bit(nlh, GRE_KEEPALIVE_A_LAST_CHANGE_NS, m->change);
-	put_u64_64bit(nlh, GRE_KEEPALIVE_A_LAST_REPLY_NS, m->reply);
+	genl->version = GRE_KEEPALIVE_FAMILY_VERSION;
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_IFINDEX, m->ifindex);
+	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME, m->ifname);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_ENABLED, m->enabled);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_ADMIN_UP, m->admin_up);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS, m->interval_ms);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_RETRIES, m->retries);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_LINE, m->line);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_COUNTER, m->counter);
+	put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_PROBES_SENT, m->sent);
+	put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_PROBE_ERRORS, m->errors);
+	put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_REPLIES, m->replies);
+	put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_TRANSITIONS, m->transitions);
+	put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_LAST_CHANGE_NS, m->change);
+	put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_LAST_REPLY_NS, m->reply);
 	if (m->has_reflect) {
-		mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_REFLECT, m->reflect);
-		put_u64_64bit(nlh, GRE_KEEPALIVE_A_REFLECTED, m->reflected);
-		put_u64_64bit(nlh, GRE_KEEPALIVE_A_PASSED, m->passed);
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT, m->reflect);
+		put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECTED, m->reflected);
+		put_u64_64bit(nlh, GRE_KEEPALIVE_A_TUNNEL_PASSED, m->passed);
 	}
 	if (m->suspended)
-		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_SUSPENDED, m->suspended);
+		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_SUSPENDED,
+				  m->suspended);
 	if (m->reason > 0)
-		mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_REASON, m->reason);
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REASON, m->reason);
 	/* An attribute from a newer kernel must be skipped. */
-	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_MAX + 5, 42);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_MAX + 5, 42);
 	return nlh;
 }
 
@@ -157,7 +158,7 @@ static void test_show(void)
 	struct gk_status st;
 	char *out;
 
-	parse(&gre1, GRE_KEEPALIVE_CMD_GET, &st);
+	parse(&gre1, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	expect("show gre1", out,
@@ -166,7 +167,7 @@ static void test_show(void)
 	m = gre1;
 	m.ifname = "gre2";
 	m.enabled = 0;
-	parse(&m, GRE_KEEPALIVE_CMD_GET, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	expect("show disabled", out, "gre2: keepalive off\n");
@@ -175,7 +176,7 @@ static void test_show(void)
 	m.reflect = 1;
 	m.reflected = 41;
 	m.passed = 5;
-	parse(&m, GRE_KEEPALIVE_CMD_GET, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	expect("show disabled, reflecting", out,
@@ -186,7 +187,7 @@ static void test_show(void)
 	m.reflect = 0;
 	m.passed = 18446744073709551615ULL;
 	m.admin_up = 0;
-	parse(&m, GRE_KEEPALIVE_CMD_GET, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	expect("show enabled, not reflecting", out,
@@ -201,14 +202,14 @@ static void test_show(void)
 	m.reply = 0;
 	m.admin_up = 0;
 	m.suspended = "underlay route missing";
-	parse(&m, GRE_KEEPALIVE_CMD_GET, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	expect("show suspended", out,
 	       "gre1: keepalive 100 ms, retries 4, line protocol down, counter 17, sent 1234, replies 1230, errors 3, transitions 2, last change never, last reply never, suspended: underlay route missing, admin down\n");
 
 	m.interval_ms = 32767000;
-	parse(&m, GRE_KEEPALIVE_CMD_GET, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st);
 	gk_status_print(cap_begin(&c), &st);
 	out = cap_end(&c);
 	if (!strstr(out, "keepalive 32767 s,")) {
@@ -224,7 +225,7 @@ static void test_show_json(void)
 	struct msg_spec m = gre1;
 	char *out;
 
-	parse(&gre1, GRE_KEEPALIVE_CMD_GET, &st[0]);
+	parse(&gre1, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st[0]);
 	m.ifname = "gre\"\\x";
 	m.ifindex = 8;
 	m.enabled = 0;
@@ -233,7 +234,7 @@ static void test_show_json(void)
 	m.line = GRE_KEEPALIVE_LINE_DOWN;
 	m.sent = UINT64_MAX;
 	m.suspended = "tab\there\nnl \x01 \xc3\xa9 \xff";
-	parse(&m, GRE_KEEPALIVE_CMD_GET, &st[1]);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st[1]);
 
 	out = show_json(st, 0, false);
 	expect("json empty", out, "[]");
@@ -286,7 +287,7 @@ static void test_events(void)
 	m.line = GRE_KEEPALIVE_LINE_DOWN;
 	m.counter = 4;
 	m.reason = GRE_KEEPALIVE_REASON_TIMEOUT;
-	parse(&m, GRE_KEEPALIVE_CMD_EVENT, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
 	gk_event_print(cap_begin(&c), &st, now);
 	out = cap_end(&c);
 	expect("event timeout", out,
@@ -299,7 +300,7 @@ static void test_events(void)
 	m = gre1;
 	m.interval_ms = 250;
 	m.reason = GRE_KEEPALIVE_REASON_CHANGED;
-	parse(&m, GRE_KEEPALIVE_CMD_EVENT, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
 	gk_event_print(cap_begin(&c), &st, now);
 	out = cap_end(&c);
 	expect("event changed", out,
@@ -308,7 +309,7 @@ static void test_events(void)
 	m = gre1;
 	m.enabled = 0;
 	m.reason = GRE_KEEPALIVE_REASON_TUNNEL_GONE;
-	parse(&m, GRE_KEEPALIVE_CMD_EVENT, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
 	gk_event_print(cap_begin(&c), &st, now);
 	out = cap_end(&c);
 	expect("event gone", out,
@@ -317,7 +318,7 @@ static void test_events(void)
 	m = gre1;
 	m.admin_up = 0;
 	m.reason = GRE_KEEPALIVE_REASON_ADMIN_DOWN;
-	parse(&m, GRE_KEEPALIVE_CMD_EVENT, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
 	gk_event_print(cap_begin(&c), &st, now);
 	out = cap_end(&c);
 	expect("event admin down", out,
@@ -329,7 +330,7 @@ static void test_events(void)
 	m.reflect = 0;
 	m.reflected = 3;
 	m.reason = GRE_KEEPALIVE_REASON_REFLECT_CHANGED;
-	parse(&m, GRE_KEEPALIVE_CMD_EVENT, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
 	gk_event_print(cap_begin(&c), &st, now);
 	out = cap_end(&c);
 	expect("event reflect changed", out,
@@ -342,11 +343,26 @@ static void test_events(void)
 	m = gre1;
 	m.reason = 200;
 	m.suspended = "no route";
-	parse(&m, GRE_KEEPALIVE_CMD_EVENT, &st);
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
 	gk_event_print(cap_begin(&c), &st, now);
 	out = cap_end(&c);
 	expect("event unknown reason", out,
 	       "2026-11-22T01:02:03Z gre1: line protocol up (reason-200), counter 0, suspended: no route\n");
+
+	/* Reasons are u32: the largest is not taken for a negative one. */
+	m.reason = UINT32_MAX;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
+	gk_event_print(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event reason 2^32-1", out,
+	       "2026-11-22T01:02:03Z gre1: line protocol up (reason-4294967295), counter 0, suspended: no route\n");
+
+	m.reason = 0;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
+	gk_event_print(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event without a reason", out,
+	       "2026-11-22T01:02:03Z gre1: line protocol up (unknown), counter 0, suspended: no route\n");
 }
 
 static void test_malformed(void)
@@ -359,15 +375,24 @@ static void test_malformed(void)
 	nlh = mnl_nlmsg_put_header(buf);
 	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
 	/* A u32 attribute one byte short. */
-	mnl_attr_put(nlh, GRE_KEEPALIVE_A_IFINDEX, 3, "abc");
-	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_IFNAME, "gre1");
+	mnl_attr_put(nlh, GRE_KEEPALIVE_A_TUNNEL_IFINDEX, 3, "abc");
+	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME, "gre1");
 	if (gk_status_parse(nlh, &st) == 0) {
 		fprintf(stderr, "FAIL: short u32 accepted\n");
 		failures++;
 	}
+	/* A flag as version 1 sent it, a u8: flags are u32 now. */
 	nlh = mnl_nlmsg_put_header(buf);
 	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
-	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_IFINDEX, 3);
+	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME, "gre1");
+	mnl_attr_put_u8(nlh, GRE_KEEPALIVE_A_TUNNEL_ENABLED, 1);
+	if (gk_status_parse(nlh, &st) == 0) {
+		fprintf(stderr, "FAIL: u8 ENABLED accepted\n");
+		failures++;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	mnl_nlmsg_put_extra_header(nlh, GENL_HDRLEN);
+	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_IFINDEX, 3);
 	if (gk_status_parse(nlh, &st) == 0) {
 		fprintf(stderr, "FAIL: message without IFNAME accepted\n");
 		failures++;

@@ -11,6 +11,22 @@
 
 #include <linux/types.h>
 
+/*
+ * A change to one tunnel's keepalive, as the command line and a line of
+ * /etc/gre-keepalive.conf give it: what is not given keeps its value. The
+ * kernel applies it as one change, all of it or nothing (gk_nl_set()).
+ */
+struct gk_settings {
+	bool has_enabled;
+	bool enabled;
+	bool has_interval;
+	__u32 interval_ms;
+	bool has_retries;
+	__u32 retries;
+	bool has_reflect;
+	bool reflect;
+};
+
 /* Long enough for every message below with a value quoted in it. */
 #define GK_VALUE_MSG_LEN	256
 

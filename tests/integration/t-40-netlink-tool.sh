@@ -29,6 +29,18 @@ check "show -j has the configuration" out_has \
 	'"ifname":"gre1".*"enabled":true.*"interval_ms":1000,"retries":3' echo "$json"
 check "show -p pretty-prints" out_has '^        "interval_ms": 1000,$' gka a show -p
 
+# reflect is a setting of its own: keepalive is left as it is.
+check "reflect off" gka a reflect gre1 off
+check_eq "sysfs agrees" "0 1 1000 3" \
+	"$(ka a gre1 reflect) $(ka a gre1 enabled) $(ka a gre1 interval_ms) $(ka a gre1 retries)"
+check "show says reflect off" out_has \
+	'^gre1: keepalive 1 s, retries 3, .*, reflect off, ' gka a show gre1
+check "reflect on" gka a reflect gre1 on
+check_eq "sysfs agrees" 1 "$(ka a gre1 reflect)"
+check "set without values on an enabled tunnel" gka a set gre1
+check_eq "keeps interval and retries" "1 1000 3" \
+	"$(ka a gre1 enabled) $(ka a gre1 interval_ms) $(ka a gre1 retries)"
+
 check "set interval 100ms keeps retries" gka a set gre1 interval 100ms
 check_eq "sysfs agrees on interval" 100 "$(ka a gre1 interval_ms)"
 check_eq "sysfs agrees on retries" 3 "$(ka a gre1 retries)"
@@ -81,4 +93,10 @@ check_eq "show after del" \
 	"gre1: keepalive off, reflect on, reflected 0, passed 0" \
 	"$(gka a show gre1)"
 check "del of a disabled tunnel is a no-op" gka a del gre1
+check "set after del" gka a set gre1
+check_eq "enables it again with the settings it kept" "1 200 3" \
+	"$(ka a gre1 enabled) $(ka a gre1 interval_ms) $(ka a gre1 retries)"
+check "the kernel's reason for a refusal" out_has \
+	"^gre-keepalive: not a GRE tunnel (Operation not supported)$" \
+	gka a set a0 interval 5
 finish

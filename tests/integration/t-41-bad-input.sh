@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Table of bad netlink requests: each gets the exact errno and extack
-# message, and the tunnel's configuration is left as it was.
+# message, and the tunnel's configuration is left as it was. Each command
+# has its own policy: an attribute it does not use is refused, and a SET
+# is one change, applied in full or not at all.
 . /tests/integration/lib.sh
 
 topology
@@ -23,8 +25,8 @@ expect() {
 	shift 2
 	got=$(in_ns a gka-nlsend "$@")
 	check_eq "$name" "$want" "$got"
-	check_eq "$name: configuration intact" "700 7 1" \
-		"$(ka a gre1 interval_ms) $(ka a gre1 retries) $(ka a gre1 enabled)"
+	check_eq "$name: configuration intact" "700 7 1 1" \
+		"$(ka a gre1 interval_ms) $(ka a gre1 retries) $(ka a gre1 enabled) $(ka a gre1 reflect)"
 }
 
 expect "unknown ifindex" \
@@ -32,61 +34,108 @@ expect "unknown ifindex" \
 	set ifindex:u32:99999 interval_ms:u32:1000
 expect "ifindex 0" \
 	"error ERANGE integer out of range (attr ifindex)" \
-	set ifindex:u32:0
+	set ifindex:u32:0 enabled:u32:1
 expect "unknown name" \
 	"error ENODEV no device with this name (attr ifname)" \
-	set ifname:str:nosuch0
+	set ifname:str:nosuch0 enabled:u32:1
 expect "ifname and ifindex disagree" \
 	"error EINVAL IFNAME and IFINDEX name different devices (attr ifname)" \
-	set ifindex:u32:$ifindex ifname:str:gre9
+	set ifindex:u32:$ifindex ifname:str:gre9 enabled:u32:1
 expect "missing device" \
 	"error EINVAL missing tunnel: give IFINDEX or IFNAME" \
 	set interval_ms:u32:1000
+expect "get without a device" \
+	"error EINVAL missing tunnel: give IFINDEX or IFNAME" \
+	get
 expect "non-GRE device" \
 	"error EOPNOTSUPP not a GRE tunnel (attr ifname)" \
-	set ifname:str:dummy1
+	set ifname:str:dummy1 enabled:u32:1
 expect "gretap" \
 	"error EOPNOTSUPP gretap is an Ethernet tunnel, not a point-to-point gre tunnel" \
-	set ifname:str:tap1
+	set ifname:str:tap1 enabled:u32:1
 expect "NBMA tunnel" \
 	"error EOPNOTSUPP tunnel is not point-to-point (no fixed unicast remote)" \
-	set ifname:str:nbma1
+	set ifname:str:nbma1 enabled:u32:1
 expect "flow-based tunnel" \
 	"error EOPNOTSUPP flow-based (external) tunnel has no fixed remote" \
-	set ifname:str:ext1
+	set ifname:str:ext1 enabled:u32:1
 expect "iseq tunnel" \
 	"error EOPNOTSUPP tunnel checks input sequence numbers (iseq); replies would be dropped" \
-	set ifname:str:seq1
+	set ifname:str:seq1 enabled:u32:1
+
+# Values: flags 0 or 1 by the policy; ranges by the module, which says
+# which bound was crossed.
+expect "set without anything to set" \
+	"error EINVAL nothing to set: give ENABLED, INTERVAL_MS, RETRIES or REFLECT" \
+	set ifname:str:gre1
+expect "enabled 2" \
+	"error ERANGE integer out of range (attr enabled)" \
+	set ifname:str:gre1 enabled:u32:2
+expect "reflect 2" \
+	"error ERANGE integer out of range (attr reflect)" \
+	set ifname:str:gre1 reflect:u32:2
 expect "interval 0" \
-	"error ERANGE integer out of range (attr interval_ms)" \
+	"error EINVAL interval below the minimum of 10 ms" \
 	set ifname:str:gre1 interval_ms:u32:0
 expect "interval 9 ms" \
-	"error ERANGE integer out of range (attr interval_ms)" \
+	"error EINVAL interval below the minimum of 10 ms" \
 	set ifname:str:gre1 interval_ms:u32:9
 expect "interval above the maximum" \
-	"error ERANGE integer out of range (attr interval_ms)" \
+	"error EINVAL interval above the maximum of 32767 s" \
 	set ifname:str:gre1 interval_ms:u32:32767001
 expect "retries 0" \
-	"error ERANGE integer out of range (attr retries)" \
+	"error EINVAL retries out of range 1..255" \
 	set ifname:str:gre1 retries:u32:0
 expect "retries 256" \
-	"error ERANGE integer out of range (attr retries)" \
+	"error EINVAL retries out of range 1..255" \
 	set ifname:str:gre1 retries:u32:256
+
+# One change: a bad value anywhere in it and nothing of it is applied.
+expect "good interval, bad retries: neither" \
+	"error EINVAL retries out of range 1..255" \
+	set ifname:str:gre1 interval_ms:u32:500 retries:u32:0
+expect "reflect off, bad interval: neither" \
+	"error EINVAL interval below the minimum of 10 ms" \
+	set ifname:str:gre1 reflect:u32:0 interval_ms:u32:5
+expect "disable, bad retries: still enabled" \
+	"error EINVAL retries out of range 1..255" \
+	set ifname:str:gre1 enabled:u32:0 retries:u32:256
+
+# Types, lengths and the attributes each command takes.
+expect "flag as u8, as version 1 sent it" \
+	"error EINVAL invalid attribute length (attr enabled)" \
+	set ifname:str:gre1 enabled:u8:1
 expect "wrong attribute type" \
 	"error EINVAL invalid attribute length (attr interval_ms)" \
 	set ifname:str:gre1 interval_ms:u8:5
 expect "oversized name" \
 	"error EINVAL Attribute failed policy validation (attr ifname)" \
-	set ifname:str:$long$long
+	set ifname:str:$long$long enabled:u32:1
 expect "name without NUL" \
 	"error EINVAL Attribute failed policy validation (attr ifname)" \
-	set ifname:strn:gre1
+	set ifname:strn:gre1 enabled:u32:1
 expect "unknown attribute" \
 	"error EINVAL Unknown attribute type (attr 99)" \
 	set ifname:str:gre1 99:u32:1
+expect "set: a state attribute is not settable" \
+	"error EINVAL Unsupported attribute (attr admin_up)" \
+	set ifname:str:gre1 admin_up:u32:1
+expect "set: nor are counters" \
+	"error EINVAL Unknown attribute type (attr counter)" \
+	set ifname:str:gre1 counter:u32:0
+expect "get: a setting is refused" \
+	"error EINVAL Unknown attribute type (attr interval_ms)" \
+	get ifname:str:gre1 interval_ms:u32:1000
+expect "get: reason belongs to notifications" \
+	"error EINVAL Unknown attribute type (attr reason)" \
+	get ifname:str:gre1 reason:u32:1
 expect "unknown command" "error EOPNOTSUPP -" 99 ifname:str:gre1
-expect "del of a gretap: keepalive is off there anyway" "ok" \
-	del ifname:str:tap1
+# 3 is TUNNEL_CHANGE_NTF; 5 was version 1's REFLECT.
+expect "the notification is not a request" "error EOPNOTSUPP -" \
+	3 ifname:str:gre1
+expect "version 1's REFLECT is gone" "error EOPNOTSUPP -" 5 ifname:str:gre1
+expect "disabling a gretap: keepalive is off there anyway" "ok" \
+	set ifname:str:tap1 enabled:u32:0
 
 # Unprivileged: set and del refused, get allowed.
 nobody() {
@@ -95,18 +144,21 @@ nobody() {
 }
 check_eq "unprivileged set" "error EPERM -" \
 	"$(nobody gka-nlsend set ifname:str:gre1 retries:u32:2)"
-check_eq "unprivileged del" "error EPERM -" \
-	"$(nobody gka-nlsend del ifname:str:gre1)"
+check_eq "unprivileged disable" "error EPERM -" \
+	"$(nobody gka-nlsend set ifname:str:gre1 enabled:u32:0)"
 check "unprivileged get works" out_has \
-	'msg ifname=gre1 enabled=1 interval_ms=700 retries=7' \
+	'^msg ifname=gre1 enabled=1 interval_ms=700 retries=7 line=1 reflect=1$' \
 	nobody gka-nlsend get ifname:str:gre1
+check "unprivileged dump works" out_has \
+	'^msg ifname=gre1 enabled=1 interval_ms=700 retries=7 ' \
+	nobody gka-nlsend dump
 out=$(nobody gre-keepalive set gre1 retries 2 2>&1)
 rc=$?
 echo "  $out"
 check_eq "unprivileged tool set fails with exit 1" 1 $rc
 check "and says why" out_has "Operation not permitted" echo "$out"
-check_eq "configuration intact after unprivileged attempts" "700 7 1" \
-	"$(ka a gre1 interval_ms) $(ka a gre1 retries) $(ka a gre1 enabled)"
+check_eq "configuration intact after unprivileged attempts" "700 7 1 1" \
+	"$(ka a gre1 interval_ms) $(ka a gre1 retries) $(ka a gre1 enabled) $(ka a gre1 reflect)"
 
 # CAP_NET_ADMIN counts in the user namespace that owns the tunnel's netns:
 # an unprivileged user in its own user+net namespace configures its own.
@@ -121,7 +173,7 @@ check "own user+net namespace: set works" \
 # Another namespace sees none of a's tunnels.
 check_eq "other netns: a's tunnel unknown" \
 	"error ENODEV no device with this name (attr ifname)" \
-	"$(in_ns w gka-nlsend set ifname:str:gre9)"
+	"$(in_ns w gka-nlsend set ifname:str:gre9 enabled:u32:1)"
 # Each netns has fallback devices gre0, gretap0 and (once ip6_gre is
 # loaded: built in on the debug kernel) ip6gre0.
 no_fallbacks() {
@@ -131,7 +183,7 @@ no_fallbacks() {
 check_eq "other netns: dump shows only its own fallback devices" ok \
 	"$(in_ns w gka-nlsend dump | no_fallbacks)"
 check_eq "other netns: gre0 among them" \
-	"msg ifname=gre0 enabled=0 interval_ms=10000 retries=3 line=1" \
+	"msg ifname=gre0 enabled=0 interval_ms=10000 retries=3 line=1 reflect=1" \
 	"$(in_ns w gka-nlsend dump | grep '^msg ifname=gre0 ')"
 check_eq "own netns: dump lists a's six gre and gretap tunnels" 6 \
 	"$(in_ns a gka-nlsend dump | no_fallbacks | grep -c '^msg')"

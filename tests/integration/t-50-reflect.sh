@@ -157,17 +157,20 @@ check "show -j too" out_has \
 	"\"reflect\":true,\"reflected\":$((r0 + 1)),\"passed\":$((f0 + 4))" \
 	in_ns b gre-keepalive show -j gre1
 check "reflect: bad sysfs value refused" ka_refused b gre1 reflect 2
-check_eq "reflect: netlink without a value refused" \
-	"error EINVAL missing REFLECT: give 0 or 1" \
-	"$(in_ns b gka-nlsend reflect ifname:str:gre1)"
 check_eq "reflect: netlink value 2 refused" \
 	"error ERANGE integer out of range (attr reflect)" \
-	"$(in_ns b gka-nlsend reflect ifname:str:gre1 reflect:u8:2)"
+	"$(in_ns b gka-nlsend set ifname:str:gre1 reflect:u32:2)"
+check_eq "reflect: a u8, as version 1 sent it, refused" \
+	"error EINVAL invalid attribute length (attr reflect)" \
+	"$(in_ns b gka-nlsend set ifname:str:gre1 reflect:u8:0)"
 check_eq "reflect: on a veth" \
 	"error EOPNOTSUPP not a GRE tunnel (attr ifname)" \
-	"$(in_ns b gka-nlsend reflect ifname:str:b0 reflect:u8:0)"
+	"$(in_ns b gka-nlsend set ifname:str:b0 reflect:u32:0)"
 check_eq "reflection still on" 1 "$(ka b gre1 reflect)"
 check_eq "reflect: netlink 0 accepted" ok \
-	"$(in_ns b gka-nlsend reflect ifname:str:gre1 reflect:u8:0)"
+	"$(in_ns b gka-nlsend set ifname:str:gre1 reflect:u32:0)"
 check_eq "and shown" 0 "$(ka b gre1 reflect)"
+check_eq "keepalive left off by it" 0 "$(ka b gre1 enabled)"
+check "the tool switches it back on" in_ns b gre-keepalive reflect gre1 on
+check_eq "and shown" 1 "$(ka b gre1 reflect)"
 finish

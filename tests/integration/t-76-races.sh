@@ -27,8 +27,8 @@ running() { [ "$(now_ms)" -lt "$end" ]; }
 done ) &
 ( while running; do
 	ka_set b gre1 reflect 0; ka_set b gre1 reflect 1
-	in_ns b gka-nlsend reflect ifname:str:gre1 reflect:u8:0 >/dev/null
-	in_ns b gka-nlsend reflect ifname:str:gre1 reflect:u8:1 >/dev/null
+	in_ns b gka-nlsend set ifname:str:gre1 reflect:u32:0 >/dev/null
+	in_ns b gka-nlsend set ifname:str:gre1 reflect:u32:1 >/dev/null
 done ) &
 ( while running; do
 	ip -n a link set gre1 type gre remote 198.51.100.99
@@ -55,8 +55,8 @@ ok "$SECONDS_EACH s of concurrent changes"
 # Unload and reload while requests keep coming.
 end=$(($(now_ms) + SECONDS_EACH * 1000))
 ( while running; do
-	in_ns a gka-nlsend set ifname:str:gre1 interval_ms:u32:100 >/dev/null
-	in_ns a gka-nlsend del ifname:str:gre1 >/dev/null
+	in_ns a gka-nlsend set ifname:str:gre1 enabled:u32:1 interval_ms:u32:100 >/dev/null
+	in_ns a gka-nlsend set ifname:str:gre1 enabled:u32:0 >/dev/null
 	in_ns a gka-nlsend dump >/dev/null
 done ) &
 ( while running; do

@@ -8,8 +8,10 @@
  *
  * usage: gka-nlsend CMD [ATTR:TYPE:VALUE]...
  *
- *   CMD    set | del | get | dump | 0..255   (dump = get with NLM_F_DUMP)
- *   ATTR   attribute name (ifindex, ifname, ...) or 0..65535
+ *   CMD    set | get | dump | 0..255   (set = TUNNEL_SET, get = TUNNEL_GET,
+ *          dump = TUNNEL_GET with NLM_F_DUMP)
+ *   ATTR   attribute name of the "tunnel" set (ifindex, ifname, enabled,
+ *          interval_ms, ..., reflect, ...) or 0..65535
  *   TYPE   u8 | u16 | u32 | u64   VALUE is a number (decimal or 0x hex)
  *          str                    VALUE followed by a NUL byte
  *          strn                   VALUE without a NUL byte
@@ -18,6 +20,7 @@
  *
  * Output (stdout):
  *   msg [ifname=S] [enabled=N] [interval_ms=N] [retries=N] [line=N]
+ *       [reflect=N]
  *       zero or more lines, one per message the kernel returned
  *   ok
  *   error ERRNO MSG[ (attr NAME)][ (missing NAME)]
@@ -70,30 +73,30 @@
 #define ENOTSUPP_KERNEL		524
 
 static const char * const attr_names[] = {
-	[GRE_KEEPALIVE_A_UNSPEC]		= "unspec",
-	[GRE_KEEPALIVE_A_PAD]			= "pad",
-	[GRE_KEEPALIVE_A_IFINDEX]		= "ifindex",
-	[GRE_KEEPALIVE_A_IFNAME]		= "ifname",
-	[GRE_KEEPALIVE_A_ENABLED]		= "enabled",
-	[GRE_KEEPALIVE_A_INTERVAL_MS]		= "interval_ms",
-	[GRE_KEEPALIVE_A_RETRIES]		= "retries",
-	[GRE_KEEPALIVE_A_LINE]			= "line",
-	[GRE_KEEPALIVE_A_COUNTER]		= "counter",
-	[GRE_KEEPALIVE_A_PROBES_SENT]		= "probes_sent",
-	[GRE_KEEPALIVE_A_PROBE_ERRORS]		= "probe_errors",
-	[GRE_KEEPALIVE_A_REPLIES]		= "replies",
-	[GRE_KEEPALIVE_A_TRANSITIONS]		= "transitions",
-	[GRE_KEEPALIVE_A_LAST_CHANGE_NS]	= "last_change_ns",
-	[GRE_KEEPALIVE_A_LAST_REPLY_NS]		= "last_reply_ns",
-	[GRE_KEEPALIVE_A_REASON]		= "reason",
-	[GRE_KEEPALIVE_A_SUSPENDED]		= "suspended",
-	[GRE_KEEPALIVE_A_ADMIN_UP]		= "admin_up",
-	[GRE_KEEPALIVE_A_REFLECT]		= "reflect",
-	[GRE_KEEPALIVE_A_REFLECTED]		= "reflected",
-	[GRE_KEEPALIVE_A_PASSED]		= "passed",
+	[0]					= "unspec",
+	[GRE_KEEPALIVE_A_TUNNEL_IFINDEX]	= "ifindex",
+	[GRE_KEEPALIVE_A_TUNNEL_IFNAME]		= "ifname",
+	[GRE_KEEPALIVE_A_TUNNEL_ENABLED]	= "enabled",
+	[GRE_KEEPALIVE_A_TUNNEL_ADMIN_UP]	= "admin_up",
+	[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]	= "interval_ms",
+	[GRE_KEEPALIVE_A_TUNNEL_RETRIES]	= "retries",
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT]	= "reflect",
+	[GRE_KEEPALIVE_A_TUNNEL_LINE]		= "line",
+	[GRE_KEEPALIVE_A_TUNNEL_COUNTER]	= "counter",
+	[GRE_KEEPALIVE_A_TUNNEL_PROBES_SENT]	= "probes_sent",
+	[GRE_KEEPALIVE_A_TUNNEL_PROBE_ERRORS]	= "probe_errors",
+	[GRE_KEEPALIVE_A_TUNNEL_REPLIES]	= "replies",
+	[GRE_KEEPALIVE_A_TUNNEL_TRANSITIONS]	= "transitions",
+	[GRE_KEEPALIVE_A_TUNNEL_LAST_CHANGE_NS]	= "last_change_ns",
+	[GRE_KEEPALIVE_A_TUNNEL_LAST_REPLY_NS]	= "last_reply_ns",
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECTED]	= "reflected",
+	[GRE_KEEPALIVE_A_TUNNEL_PASSED]		= "passed",
+	[GRE_KEEPALIVE_A_TUNNEL_SUSPENDED]	= "suspended",
+	[GRE_KEEPALIVE_A_TUNNEL_REASON]		= "reason",
+	[GRE_KEEPALIVE_A_TUNNEL_PAD]		= "pad",
 };
 
-/* Fails to compile when attr_names[] no longer matches enum gre_keepalive_attr. */
+/* Fails to compile when attr_names[] no longer covers the tunnel attributes. */
 #define BUILD_BUG_ON(cond)	((void)sizeof(char[1 - 2 * !!(cond)]))
 
 struct errno_name {
@@ -187,7 +190,7 @@ static void print_usage(void)
 	size_t i;
 
 	fprintf(stderr, "usage: %s CMD [ATTR:TYPE:VALUE]...\n", prog);
-	fprintf(stderr, "  CMD   set | del | get | dump | 0..255\n  ATTR ");
+	fprintf(stderr, "  CMD   set | get | dump | 0..255\n  ATTR ");
 	for (i = 0; i < ARRAY_SIZE(attr_names); i++)
 		fprintf(stderr, " %s |", attr_names[i]);
 	fprintf(stderr, " 0..65535\n  TYPE ");
@@ -259,7 +262,8 @@ static void put_attr(struct buf *b, unsigned int type, const void *data, size_t 
 	buf_put(b, NLA_ALIGN(len) - len);
 }
 
-static struct nlmsghdr *put_msghdr(struct buf *b, __u16 type, __u16 flags, __u32 seq, __u8 cmd)
+static struct nlmsghdr *put_msghdr(struct buf *b, __u16 type, __u16 flags, __u32 seq, __u8 cmd,
+				   __u8 version)
 {
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
@@ -271,7 +275,7 @@ static struct nlmsghdr *put_msghdr(struct buf *b, __u16 type, __u16 flags, __u32
 	nlh->nlmsg_seq = seq;
 	genl = buf_put(b, GENL_HDRLEN);
 	genl->cmd = cmd;
-	genl->version = 1;
+	genl->version = version;
 	return nlh;
 }
 
@@ -593,9 +597,9 @@ struct reply_ctx {
 static void reply_handler(const struct nlmsghdr *nlh, void *ctx)
 {
 	static const unsigned int shown[] = {
-		GRE_KEEPALIVE_A_IFNAME, GRE_KEEPALIVE_A_ENABLED,
-		GRE_KEEPALIVE_A_INTERVAL_MS, GRE_KEEPALIVE_A_RETRIES,
-		GRE_KEEPALIVE_A_LINE,
+		GRE_KEEPALIVE_A_TUNNEL_IFNAME, GRE_KEEPALIVE_A_TUNNEL_ENABLED,
+		GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS, GRE_KEEPALIVE_A_TUNNEL_RETRIES,
+		GRE_KEEPALIVE_A_TUNNEL_LINE, GRE_KEEPALIVE_A_TUNNEL_REFLECT,
 	};
 	const struct nlattr *found[ARRAY_SIZE(shown)] = { NULL };
 	const unsigned char *base = (const unsigned char *)nlh;
@@ -621,7 +625,7 @@ static void reply_handler(const struct nlmsghdr *nlh, void *ctx)
 		nla = found[i];
 		if (!nla)
 			continue;
-		if (shown[i] == GRE_KEEPALIVE_A_IFNAME)
+		if (shown[i] == GRE_KEEPALIVE_A_TUNNEL_IFNAME)
 			printf(" ifname=%.*s",
 			       (int)strnlen((const char *)nla + NLA_HDRLEN,
 					    nla->nla_len - NLA_HDRLEN),
@@ -680,12 +684,11 @@ static void print_error(const struct nl_result *res, const struct sent_attr *sen
 int main(int argc, char **argv)
 {
 	static const char * const cmd_names[] = {
-		"set", "del", "get", "dump", "reflect",
+		"set", "get", "dump",
 	};
 	static const __u8 cmd_values[] = {
-		GRE_KEEPALIVE_CMD_SET, GRE_KEEPALIVE_CMD_DEL,
-		GRE_KEEPALIVE_CMD_GET, GRE_KEEPALIVE_CMD_GET,
-		GRE_KEEPALIVE_CMD_REFLECT,
+		GRE_KEEPALIVE_CMD_TUNNEL_SET, GRE_KEEPALIVE_CMD_TUNNEL_GET,
+		GRE_KEEPALIVE_CMD_TUNNEL_GET,
 	};
 	__u16 flags = NLM_F_REQUEST | NLM_F_ACK;
 	struct buf req = { 0 };
@@ -698,7 +701,7 @@ int main(int argc, char **argv)
 	size_t c;
 	__u8 cmd;
 
-	BUILD_BUG_ON(ARRAY_SIZE(attr_names) != __GRE_KEEPALIVE_A_MAX);
+	BUILD_BUG_ON(ARRAY_SIZE(attr_names) != __GRE_KEEPALIVE_A_TUNNEL_MAX);
 
 	if (argc < 2)
 		usage_error("missing CMD%s%s", "", "");
@@ -720,15 +723,15 @@ int main(int argc, char **argv)
 	sent = calloc(nsent ? nsent : 1, sizeof(*sent));
 	if (!sent)
 		die_local("calloc");
-	put_msghdr(&req, 0, flags, SEQ_REQ, cmd);
+	put_msghdr(&req, 0, flags, SEQ_REQ, cmd, GRE_KEEPALIVE_FAMILY_VERSION);
 	for (i = 0; i < nsent; i++)
 		add_arg_attr(&req, argv[i + 2], &sent[i]);
 
 	fd = nl_open();
 
-	put_msghdr(&ctrl, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, SEQ_CTRL, CTRL_CMD_GETFAMILY);
-	put_attr(&ctrl, CTRL_ATTR_FAMILY_NAME, GRE_KEEPALIVE_GENL_NAME,
-		 sizeof(GRE_KEEPALIVE_GENL_NAME));
+	put_msghdr(&ctrl, GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, SEQ_CTRL, CTRL_CMD_GETFAMILY, 1);
+	put_attr(&ctrl, CTRL_ATTR_FAMILY_NAME, GRE_KEEPALIVE_FAMILY_NAME,
+		 sizeof(GRE_KEEPALIVE_FAMILY_NAME));
 	nl_send(fd, &ctrl);
 	nl_recv_all(fd, SEQ_CTRL, family_handler, &rc.family, &res);
 	if (res.err == -ENOENT) {
