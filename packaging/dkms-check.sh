@@ -49,8 +49,11 @@ ko=$(find "$work/dkms/$name/$version/$kver" -path '*/module/*' -name 'gre_keepal
 [ -n "$ko" ] || die "dkms built no gre_keepalive.ko"
 vermagic=$(modinfo -F vermagic "$ko")
 [ "${vermagic%% *}" = "$kver" ] || die "$ko has vermagic '$vermagic', want $kver"
+# One version (VERSION, through Kbuild): the module's is the package's.
 modversion=$(modinfo -F version "$ko")
 [ "$modversion" = "$version" ] ||
-	log "warning: the module says MODULE_VERSION(\"$modversion\"), dkms.conf $version"
+	die "the module says MODULE_VERSION(\"$modversion\"), dkms.conf $version"
+[ "$(cat "$work/root/usr/src/$name-$version/VERSION" 2>/dev/null)" = "$version" ] ||
+	die "/usr/src/$name-$version/VERSION is missing or not $version"
 log "$status"
 log "version $modversion, vermagic $vermagic: $ko"

@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make check's packaging part, for Debian's stock kernel:
+#  0. One version: VERSION is debian/changelog's upstream version, and
+#     dkms.conf leaves it to be filled in (#MODULE_VERSION#).
 #  1. DKMS: dkms add/build/install of this tree into a scratch DKMS tree and
 #     a scratch install tree (never /var/lib/dkms or /lib/modules), check
 #     the module under <tree>/lib/modules/<rel>/updates/dkms/; boot the stock
@@ -35,16 +37,33 @@ report() {	# report NAME command...
 	if "$@" >>"$work/checks.log" 2>&1; then ok "$name"; else not_ok "$name"; fi
 }
 
+# --- 0. One version ------------------------------------------------------
+mkdir -p "$out"
+version=$(cat "$REPO_ROOT/VERSION")
+changelog=$(dpkg-parsechangelog -l "$REPO_ROOT/debian/changelog" -S Version)
+dkms_version=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$REPO_ROOT/dkms.conf")
+log "VERSION $version, debian/changelog $changelog, dkms.conf PACKAGE_VERSION $dkms_version"
+report_now() {	# report_now NAME command...: like report, before the logs exist
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+report_now "VERSION ($version) is debian/changelog's upstream version (${changelog%-*})" \
+	test -n "$version" -a "$version" = "${changelog%-*}"
+report_now "dkms.conf takes its version from the package (#MODULE_VERSION#)" \
+	test "$dkms_version" = "#MODULE_VERSION#"
+
 # --- 1. DKMS from the tree ----------------------------------------------
 work=$out/dkms
 rm -rf "$work"
 mkdir -p "$work/src" "$work/dkms" "$work/keys" "$work/install/lib/modules/$rel"
 name=$(sed -n 's/^PACKAGE_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$REPO_ROOT/dkms.conf")
-version=$(sed -n 's/^PACKAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$REPO_ROOT/dkms.conf")
-# The module's source as gre-keepalive-dkms ships it (debian/*-dkms.install).
+# The module's source as gre-keepalive-dkms ships it (debian/*-dkms.install),
+# with the version put into dkms.conf as dh_dkms -V does.
 src=$work/src/$name-$version
 mkdir -p "$src/src" "$src/include/uapi/linux"
-cp "$REPO_ROOT"/{Kbuild,Makefile,dkms.conf} "$src/"
+cp "$REPO_ROOT"/{Kbuild,Makefile,VERSION} "$src/"
+sed "s/#MODULE_VERSION#/$version/g" "$REPO_ROOT/dkms.conf" >"$src/dkms.conf"
 cp "$REPO_ROOT"/src/*.[ch] "$src/src/"
 cp "$REPO_ROOT"/include/uapi/linux/*.h "$src/include/uapi/linux/"
 
@@ -69,6 +88,8 @@ report "dkms status: installed" \
 	sh -c "${dkms[*]} status ${m[*]} | grep -q ': installed'"
 report "dkms module built for $rel (vermagic)" \
 	sh -c "modinfo -F vermagic '$ko' | grep -q '^$rel '"
+report "the module's version (modinfo) is VERSION, $version" \
+	test "$(modinfo -F version "$ko" 2>/dev/null)" = "$version"
 
 # The stock kernel in qemu, with the DKMS-installed tree and no other copy.
 st=0
