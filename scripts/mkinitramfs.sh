@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Build the test guest's initramfs: busybox, iproute2, nft, kmod and
-# util-linux with their shared libraries, kernel modules, and the test tree.
+# util-linux with their shared libraries, kernel modules, and the test tree;
+# python3 and the kernel's YNL client (t-45).
 #   mkinitramfs.sh OUT RELEASE [--stock-root DIR | --kernel-tree DIR]
 #                  [--ko FILE]... [--mod-tree DIR]... [--bin FILE]...
 #                  [--file SRC DEST]...
@@ -146,5 +147,38 @@ cp -a "$REPO_ROOT/tests/integration" "$root/tests/"
 mkdir -p "$root/tests/packaging"
 cp "$REPO_ROOT/packaging/gre-keepalive.service" \
 	"$REPO_ROOT/packaging/gre-keepalive.conf" "$root/tests/packaging/"
+
+# The kernel's YNL client (cli.py and its lib/, from scripts/ynl.sh) in
+# /ynl with the family's spec, for t-45; and python3 with only what cli.py
+# imports, all at its start (--help adds argparse's formatter's): the
+# files these imports load here. PyYAML without its libyaml binding, which
+# it can do without. Sources only: the guest compiles them, once per boot,
+# which costs less than the space bytecode would take. cli.py runs with
+# --no-schema: no jsonschema.
+ynl=$("$REPO_ROOT/scripts/ynl.sh")
+mkdir -p "$root/ynl/lib"
+install -m 0644 "$ynl/tools/net/ynl/cli.py" "$root/ynl/"
+install -m 0644 "$ynl"/tools/net/ynl/lib/*.py "$root/ynl/lib/"
+install -m 0644 "$REPO_ROOT/Documentation/netlink/specs/gre_keepalive.yaml" "$root/ynl/"
+add_with_libs /usr/bin/python3 /usr/bin/python3
+(cd "$root/ynl" && env -i /usr/bin/python3 -B -c '
+import os, sys
+out, sys.stdout = sys.stdout, open(os.devnull, "w")
+sys.argv = ["cli.py", "--spec", "gre_keepalive.yaml", "--no-schema", "--help"]
+try:
+	exec(compile(open("cli.py").read(), "cli.py", "exec"), {"__name__": "__main__"})
+except SystemExit:
+	pass
+for m in list(sys.modules.values()):
+	f = getattr(m, "__file__", None) or ""
+	if f.startswith("/usr/lib/python3"):
+		print(f, file=out)
+') | while read -r f; do
+	case $f in
+	*/dist-packages/*.so) ;;
+	*.so) add_with_libs "$f" "$f" ;;
+	*) install -D -m 0644 "$(readlink -f "$f")" "$root$f" ;;
+	esac
+done
 
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out"
