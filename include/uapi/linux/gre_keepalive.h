@@ -19,8 +19,7 @@
 /**
  * enum gre_keepalive_line - State of a tunnel's line protocol.
  * @GRE_KEEPALIVE_LINE_DOWN: More than retries probes in a row went unanswered.
- * @GRE_KEEPALIVE_LINE_UP: The peer answers, or nothing has gone unanswered
- *   yet.
+ * @GRE_KEEPALIVE_LINE_UP: Not down; also while keepalive is off.
  */
 enum gre_keepalive_line {
 	GRE_KEEPALIVE_LINE_DOWN,
