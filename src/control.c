@@ -125,6 +125,40 @@ static int gka_permit(const struct gka_caller *who, struct gka_tunnel *kt,
 	return gka_check_privilege(need, admin_underlay, admin_init, why);
 }
 
+/*
+ * One log line and one event per change, once all of it is applied: the
+ * event carries the whole new state, its reason the weightiest part.
+ */
+static void gka_announce(struct gka_tunnel *kt, bool enabled, bool disabled,
+			 bool timing, bool reflecting)
+{
+	const char *reflection = "";
+	enum gre_keepalive_reason reason;
+
+	if (reflecting)
+		reflection = kt->rf.on ? ", reflection on" : ", reflection off";
+	if (enabled) {
+		pr_info("%s: keepalive %u ms, retries %u%s\n", kt->dev->name,
+			kt->ka.interval_ms, kt->ka.retries, reflection);
+		reason = GRE_KEEPALIVE_REASON_ENABLED;
+	} else if (disabled) {
+		pr_info("%s: keepalive disabled%s\n", kt->dev->name, reflection);
+		reason = GRE_KEEPALIVE_REASON_DISABLED;
+	} else if (timing) {
+		pr_info("%s: keepalive changed to %u ms, retries %u%s\n",
+			kt->dev->name, kt->ka.interval_ms, kt->ka.retries,
+			reflection);
+		reason = GRE_KEEPALIVE_REASON_CHANGED;
+	} else if (reflecting) {
+		pr_info("%s: keepalive reflection %s\n", kt->dev->name,
+			kt->rf.on ? "on" : "off");
+		reason = GRE_KEEPALIVE_REASON_REFLECT_CHANGED;
+	} else {
+		return;
+	}
+	gka_notify(kt, reason);
+}
+
 int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 	      const struct gka_caller *who, const char **why)
 {
@@ -135,6 +169,8 @@ int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 	bool enable = c->set & GKA_SET_ENABLED ? c->enabled : ka->enabled;
 	bool reflect = c->set & GKA_SET_REFLECT ? c->reflect : kt->rf.on;
 	bool enabling = enable && !ka->enabled;
+	bool disabling = !enable && ka->enabled;
+	bool reflecting;
 	bool timing = interval != ka->interval_ms || retries != ka->retries;
 	struct gka_privilege need = {
 		.underlay = (reflect && !kt->rf.on) ||
@@ -160,7 +196,8 @@ int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 		if (err)
 			return err;
 	}
-	if (reflect != kt->rf.on) {
+	reflecting = reflect != kt->rf.on;
+	if (reflecting) {
 		err = gka_reflect_set(kt, reflect);
 		if (err) {
 			if (enabling)
@@ -168,28 +205,16 @@ int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 			*why = "cannot register the reflection hook in the tunnel's netns";
 			return err;
 		}
-		pr_info("%s: keepalive reflection %s\n", kt->dev->name,
-			reflect ? "on" : "off");
-		gka_notify(kt, GRE_KEEPALIVE_REASON_REFLECT_CHANGED);
 	}
-
 	if (timing)
 		gka_keepalive_set_timing(kt, interval, retries);
 	if (enabling) {
 		gka_keepalive_set_enabled(kt, true);
 		gka_sync(kt);
-		pr_info("%s: keepalive %u ms, retries %u\n", kt->dev->name,
-			interval, retries);
-		gka_notify(kt, GRE_KEEPALIVE_REASON_ENABLED);
-	} else if (!enable && ka->enabled) {
+	} else if (disabling) {
 		gka_disable(kt);
-		pr_info("%s: keepalive disabled\n", kt->dev->name);
-		gka_notify(kt, GRE_KEEPALIVE_REASON_DISABLED);
-	} else if (enable && timing) {
-		pr_info("%s: keepalive changed to %u ms, retries %u\n",
-			kt->dev->name, interval, retries);
-		gka_notify(kt, GRE_KEEPALIVE_REASON_CHANGED);
 	}
+	gka_announce(kt, enabling, disabling, enable && timing, reflecting);
 	return 0;
 }
 

@@ -57,7 +57,10 @@ struct gka_stat_desc {
 
 extern const struct gka_stat_desc gka_stat_desc[GKA_STAT_COUNT];
 
-/* A consistent copy of a tunnel's keepalive and reflection, for reporting. */
+/*
+ * A tunnel's keepalive and reflection, for reporting: each of the two a
+ * consistent copy, taken one after the other.
+ */
 struct gka_info {
 	bool enabled;
 	bool active;

@@ -62,6 +62,7 @@ static bool gka_stopping;
 static void gka_failed(struct net_device *dev, const char *what, int err)
 {
 	if (gka_loading) {
+		pr_err("%s: %s (%d)\n", dev->name, what, err);
 		if (!gka_load_err)
 			gka_load_err = err;
 		return;

@@ -16,6 +16,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "config.h"
 #include "control.h"
 #include "netlink.h"
 #include "notify.h"
@@ -221,22 +222,36 @@ out:
 	return err;
 }
 
-/* The attributes a SET request gives, as one change. */
+/*
+ * The attributes a SET request gives, as one change. gka_apply() checks
+ * the ranges again; checked here too, the error names the attribute.
+ */
 static int gka_nl_change(struct genl_info *info, struct gka_change *c)
 {
 	struct nlattr **attrs = info->attrs;
+	struct nlattr *attr;
+	const char *why;
+	int err;
 
 	if (attrs[GRE_KEEPALIVE_A_TUNNEL_ENABLED]) {
 		c->set |= GKA_SET_ENABLED;
 		c->enabled = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_ENABLED]);
 	}
-	if (attrs[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]) {
+	attr = attrs[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS];
+	if (attr) {
 		c->set |= GKA_SET_INTERVAL;
-		c->interval_ms = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]);
+		c->interval_ms = nla_get_u32(attr);
+		err = gka_check_interval(c->interval_ms, &why);
+		if (err)
+			goto bad;
 	}
-	if (attrs[GRE_KEEPALIVE_A_TUNNEL_RETRIES]) {
+	attr = attrs[GRE_KEEPALIVE_A_TUNNEL_RETRIES];
+	if (attr) {
 		c->set |= GKA_SET_RETRIES;
-		c->retries = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_RETRIES]);
+		c->retries = nla_get_u32(attr);
+		err = gka_check_retries(c->retries, &why);
+		if (err)
+			goto bad;
 	}
 	if (attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT]) {
 		c->set |= GKA_SET_REFLECT;
@@ -248,6 +263,10 @@ static int gka_nl_change(struct genl_info *info, struct gka_change *c)
 		return -EINVAL;
 	}
 	return 0;
+
+bad:
+	gka_set_err(info->extack, attr, why);
+	return err;
 }
 
 /* Absent attributes keep what is set: the defaults, at first. */
@@ -285,6 +304,16 @@ static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* The spec gives a dump no attributes: it refuses what it would ignore. */
+static int gka_nl_dump_start(struct netlink_callback *cb)
+{
+	if (nlmsg_attrlen(cb->nlh, GENL_HDRLEN)) {
+		NL_SET_ERR_MSG(cb->extack, "a dump takes no attributes");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* cb->args[0]: how many of the namespace's gre tunnels are already sent. */
 static int gka_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -314,6 +343,7 @@ static const struct genl_ops gka_ops[] = {
 	{
 		.cmd = GRE_KEEPALIVE_CMD_TUNNEL_GET,
 		.doit = gka_nl_get,
+		.start = gka_nl_dump_start,
 		.dumpit = gka_nl_dump,
 		.policy = gka_get_policy,
 		.maxattr = ARRAY_SIZE(gka_get_policy) - 1,

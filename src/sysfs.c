@@ -67,7 +67,7 @@ static ssize_t gka_stat_show(struct device *d, struct device_attribute *attr,
 	return sysfs_emit(buf, "%llu\n", info.stat[sa->stat]);
 }
 
-static struct gka_stat_attr gka_stat_attrs[GKA_STAT_COUNT];
+static struct gka_stat_attr gka_stat_attrs[GKA_STAT_COUNT] __ro_after_init;
 
 enum gka_sysfs_field {
 	GKA_FIELD_ENABLED,
@@ -188,10 +188,7 @@ static DEVICE_ATTR_RO(line_protocol);
 static DEVICE_ATTR_RO(counter);
 static DEVICE_ATTR_RW(reflect);
 
-#define GKA_STATE_FILES 6
-
-/* The statistics' files are added by gka_sysfs_init(). */
-static struct attribute *gka_attrs[GKA_STATE_FILES + GKA_STAT_COUNT + 1] = {
+static struct attribute *gka_state_attrs[] __initdata = {
 	&dev_attr_enabled.attr,
 	&dev_attr_interval_ms.attr,
 	&dev_attr_retries.attr,
@@ -200,6 +197,10 @@ static struct attribute *gka_attrs[GKA_STATE_FILES + GKA_STAT_COUNT + 1] = {
 	&dev_attr_reflect.attr,
 };
 
+/* The state files, then the statistics' files: gka_sysfs_init(). */
+static struct attribute *gka_attrs[ARRAY_SIZE(gka_state_attrs) +
+				   GKA_STAT_COUNT + 1] __ro_after_init;
+
 static const struct attribute_group gka_group = {
 	.name = "keepalive",
 	.attrs = gka_attrs,
@@ -207,9 +208,11 @@ static const struct attribute_group gka_group = {
 
 void __init gka_sysfs_init(void)
 {
+	size_t n = ARRAY_SIZE(gka_state_attrs);
 	struct gka_stat_attr *sa;
 	int i;
 
+	memcpy(gka_attrs, gka_state_attrs, sizeof(gka_state_attrs));
 	for (i = 0; i < GKA_STAT_COUNT; i++) {
 		sa = &gka_stat_attrs[i];
 		sysfs_attr_init(&sa->dattr.attr);
@@ -217,7 +220,7 @@ void __init gka_sysfs_init(void)
 		sa->dattr.attr.mode = 0444;
 		sa->dattr.show = gka_stat_show;
 		sa->stat = i;
-		gka_attrs[GKA_STATE_FILES + i] = &sa->dattr.attr;
+		gka_attrs[n + i] = &sa->dattr.attr;
 	}
 }
 

@@ -47,6 +47,9 @@ expect "missing device" \
 expect "get without a device" \
 	"error EINVAL missing tunnel: give IFINDEX or IFNAME" \
 	get
+expect "dump with a device: the dump takes none" \
+	"error EINVAL a dump takes no attributes" \
+	dump ifname:str:gre1
 expect "non-GRE device" \
 	"error EOPNOTSUPP not a GRE tunnel (attr ifname)" \
 	set ifname:str:dummy1 enabled:u32:1
@@ -64,7 +67,7 @@ expect "iseq tunnel" \
 	set ifname:str:seq1 enabled:u32:1
 
 # Values: flags 0 or 1 by the policy; ranges by the module, which says
-# which bound was crossed.
+# which bound was crossed, and of which attribute.
 expect "set without anything to set" \
 	"error EINVAL nothing to set: give ENABLED, INTERVAL_MS, RETRIES or REFLECT" \
 	set ifname:str:gre1
@@ -75,30 +78,30 @@ expect "reflect 2" \
 	"error ERANGE integer out of range (attr reflect)" \
 	set ifname:str:gre1 reflect:u32:2
 expect "interval 0" \
-	"error EINVAL interval below the minimum of 10 ms" \
+	"error EINVAL interval below the minimum of 10 ms (attr interval_ms)" \
 	set ifname:str:gre1 interval_ms:u32:0
 expect "interval 9 ms" \
-	"error EINVAL interval below the minimum of 10 ms" \
+	"error EINVAL interval below the minimum of 10 ms (attr interval_ms)" \
 	set ifname:str:gre1 interval_ms:u32:9
 expect "interval above the maximum" \
-	"error EINVAL interval above the maximum of 32767 s" \
+	"error EINVAL interval above the maximum of 32767 s (attr interval_ms)" \
 	set ifname:str:gre1 interval_ms:u32:32767001
 expect "retries 0" \
-	"error EINVAL retries out of range 1..255" \
+	"error EINVAL retries out of range 1..255 (attr retries)" \
 	set ifname:str:gre1 retries:u32:0
 expect "retries 256" \
-	"error EINVAL retries out of range 1..255" \
+	"error EINVAL retries out of range 1..255 (attr retries)" \
 	set ifname:str:gre1 retries:u32:256
 
 # One change: a bad value anywhere in it and nothing of it is applied.
 expect "good interval, bad retries: neither" \
-	"error EINVAL retries out of range 1..255" \
+	"error EINVAL retries out of range 1..255 (attr retries)" \
 	set ifname:str:gre1 interval_ms:u32:500 retries:u32:0
 expect "reflect off, bad interval: neither" \
-	"error EINVAL interval below the minimum of 10 ms" \
+	"error EINVAL interval below the minimum of 10 ms (attr interval_ms)" \
 	set ifname:str:gre1 reflect:u32:0 interval_ms:u32:5
 expect "disable, bad retries: still enabled" \
-	"error EINVAL retries out of range 1..255" \
+	"error EINVAL retries out of range 1..255 (attr retries)" \
 	set ifname:str:gre1 enabled:u32:0 retries:u32:256
 
 # Types, lengths and the attributes each command takes.

@@ -105,4 +105,13 @@ out=$(set_heard a '{"ifname": "gre1", "enabled": 0}')
 check "tunnel-set enabled 0" [ $? = 0 ]
 check_eq "one notification, reason disabled" "disabled " "$(reasons "$out")"
 check_eq "it says enabled 0" 0 "$(val enabled "$out")"
+
+# A change of several parts is still one change: one notification, with
+# the whole new state, named after its weightiest part.
+out=$(set_heard a '{"ifname": "gre1", "enabled": 1, "interval-ms": 2000, "reflect": 1}')
+check "tunnel-set enabled, interval and reflect at once" [ $? = 0 ]
+echo "  $out"
+check_eq "one notification, reason enabled" "enabled " "$(reasons "$out")"
+check_eq "it carries all of the change" "1 2000 1" \
+	"$(val enabled "$out") $(val interval-ms "$out") $(val reflect "$out")"
 finish
