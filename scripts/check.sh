@@ -85,9 +85,7 @@ make -s -C "$REPO_ROOT/tool" check > "$OUT/tool-check.log" 2>&1
 st=$?
 [ $st = 0 ] || cat "$OUT/tool-check.log"
 result "tool self-check: arguments, output formats, man page" $st
-tools=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend"
-	--bin "$REPO_ROOT/tests/tools/gka-wire" --bin "$REPO_ROOT/tests/tools/gka-failload"
-	--bin "$REPO_ROOT/tests/tools/now-ns")
+mapfile -t tools < <(guest_tools)
 
 stock_ko=$OUT/stock-w1/src-tree/gre_keepalive.ko
 debug_ko=$OUT/debug-module/src-tree/gre_keepalive.ko
@@ -146,7 +144,7 @@ report_shard() {	# NAME
 
 run_integration() {	# NAME KERNEL INITRAMFS MEM
 	local tests odd= even= i=0 t
-	tests=$(cd "$REPO_ROOT/tests/integration" && ls t-*.sh | sed 's/\.sh$//')
+	tests=$(integration_tests "$1")
 	[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
 	for t in $tests; do
 		if [ $((i % 2)) = 0 ]; then even=$even,$t; else odd=$odd,$t; fi

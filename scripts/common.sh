@@ -34,3 +34,26 @@ debug_kernel_dir() {
 stock_kernel_dir() {
 	echo "$CACHE_ROOT/stock-kernel/$(stock_kernel_release)"
 }
+
+# What every guest gets besides the module: the tool and the test helpers
+# (the "all" of tests/tools/Makefile), one mkinitramfs.sh argument a line:
+#   mapfile -t tools < <(guest_tools)
+guest_tools() {
+	local t
+	printf -- '--bin\n%s\n' "$REPO_ROOT/tool/gre-keepalive"
+	for t in $(sed -n 's/^all: *//p' "$REPO_ROOT/tests/tools/Makefile"); do
+		printf -- '--bin\n%s\n' "$REPO_ROOT/tests/tools/$t"
+	done
+}
+
+# The integration tests for a kernel: all of them on the debug kernel;
+# elsewhere those without a "# gka-kernel: debug" line (the hostile-input,
+# race and fault tests need KASAN, lockdep, kmemleak and fault injection).
+#   integration_tests debug|stock
+integration_tests() {
+	local t
+	for t in "$REPO_ROOT"/tests/integration/t-*.sh; do
+		[ "$1" = debug ] || ! grep -q '^# gka-kernel: debug$' "$t" || continue
+		basename "$t" .sh
+	done
+}

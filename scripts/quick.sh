@@ -6,9 +6,11 @@
 #   quick.sh bullseye|bookworm|trixie|sid|experimental [TEST]
 #                                    that release's kernel, the module built
 #                                    in its build root (debian-chroot.sh)
+# GKA_OUT=DIR writes the build, initramfs and log there instead of build/
+# (two runs side by side).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
-OUT=$REPO_ROOT/build
+OUT=${GKA_OUT:-$REPO_ROOT/build}
 mkdir -p "$OUT"
 flavour=${1:-stock}
 case "$flavour" in
@@ -44,9 +46,8 @@ fi
 kos=()
 for ko in "$OUT/quick-$flavour"/src-tree/*.ko; do kos+=(--ko "$ko"); done
 "$REPO_ROOT/scripts/build-tools.sh" >&2
-kos+=(--bin "$REPO_ROOT/tool/gre-keepalive" --bin "$REPO_ROOT/tests/tools/gka-nlsend" \
-	--bin "$REPO_ROOT/tests/tools/gka-wire" --bin "$REPO_ROOT/tests/tools/gka-failload" \
-	--bin "$REPO_ROOT/tests/tools/now-ns")
+mapfile -t tools < <(guest_tools)
+kos+=("${tools[@]}")
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/quick-$flavour.cpio.gz" "$rel" \
 	"${extra[@]}" "${kos[@]}" 2>/dev/null
 exec "$REPO_ROOT/scripts/run-guest.sh" "$kernel" "$OUT/quick-$flavour.cpio.gz" \
