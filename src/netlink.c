@@ -304,17 +304,12 @@ static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-/* The spec gives a dump no attributes: it refuses what it would ignore. */
-static int gka_nl_dump_start(struct netlink_callback *cb)
-{
-	if (nlmsg_attrlen(cb->nlh, GENL_HDRLEN)) {
-		NL_SET_ERR_MSG(cb->extack, "a dump takes no attributes");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* cb->args[0]: how many of the namespace's gre tunnels are already sent. */
+/*
+ * cb->args[0]: how many of the namespace's gre tunnels are already sent;
+ * cb->args[1]: the request was looked at. The spec gives a dump no
+ * attributes: it refuses what it would ignore, here rather than in a
+ * start callback, which has no extack to say why on 6.1.
+ */
 static int gka_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
@@ -322,6 +317,13 @@ static int gka_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct net_device *dev;
 	struct gka_tunnel *kt;
 
+	if (!cb->args[1]) {
+		if (nlmsg_attrlen(cb->nlh, GENL_HDRLEN)) {
+			NL_SET_ERR_MSG(cb->extack, "a dump takes no attributes");
+			return -EINVAL;
+		}
+		cb->args[1] = 1;
+	}
 	rtnl_lock();
 	for_each_netdev(net, dev) {
 		kt = gka_tunnel_find(dev);
@@ -343,7 +345,6 @@ static const struct genl_ops gka_ops[] = {
 	{
 		.cmd = GRE_KEEPALIVE_CMD_TUNNEL_GET,
 		.doit = gka_nl_get,
-		.start = gka_nl_dump_start,
 		.dumpit = gka_nl_dump,
 		.policy = gka_get_policy,
 		.maxattr = ARRAY_SIZE(gka_get_policy) - 1,
