@@ -116,8 +116,13 @@ static struct gka_tunnel *gka_track(struct net_device *dev, bool registering)
 	int err;
 
 	/* Moved between namespaces: it keeps what it had. */
-	if (kt)
+	if (kt) {
+		err = registering ? gka_sysfs_follow_owner(kt) : 0;
+		if (err)
+			gka_failed(dev, "cannot hand the keepalive files to the new netns's owner",
+				   err);
 		return kt;
+	}
 	kt = gka_attach(dev, default_interval_ms, default_retries, reflect,
 			&err);
 	if (kt) {

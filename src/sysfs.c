@@ -8,6 +8,7 @@
 #include <linux/kernel.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 #include <net/net_namespace.h>
 
@@ -69,6 +70,9 @@ static ssize_t gka_stat_show(struct device *d, struct device_attribute *attr,
 
 static struct gka_stat_attr gka_stat_attrs[GKA_STAT_COUNT] __ro_after_init;
 
+/* Longer than any number a file takes, with a sign, a 0x and a newline. */
+#define GKA_SYSFS_VALUE_MAX	32
+
 enum gka_sysfs_field {
 	GKA_FIELD_ENABLED,
 	GKA_FIELD_INTERVAL,
@@ -121,17 +125,33 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 {
 	const struct gka_caller who = { .net_admin = gka_sysfs_net_admin };
 	struct net_device *dev = to_net_dev(d);
-	const char *why = "not a number";
 	struct gka_change c = {};
 	struct gka_tunnel *kt;
+	const char *why;
 	u32 val;
 	int err;
 
-	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN))
-		return -EPERM;
+	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN)) {
+		err = -EPERM;
+		why = "needs CAP_NET_ADMIN in the tunnel's network namespace";
+		goto bad;
+	}
+	/*
+	 * One write, one whole value: kernfs cuts a longer write at a page
+	 * and hands the rest over as a second value, and kstrtou32() would
+	 * stop at a NUL.
+	 */
+	if (len > GKA_SYSFS_VALUE_MAX || memchr(buf, '\0', len)) {
+		err = -EINVAL;
+		why = "not a single number";
+		goto bad;
+	}
 	err = kstrtou32(buf, 0, &val);
-	if (!err)
-		err = gka_sysfs_change(field, val, &c, &why);
+	if (err) {
+		why = err == -ERANGE ? "number too large" : "not a number";
+		goto bad;
+	}
+	err = gka_sysfs_change(field, val, &c, &why);
 	if (err)
 		goto bad;
 
@@ -230,6 +250,23 @@ int gka_sysfs_add(struct gka_tunnel *kt)
 
 	kt->sysfs_added = !err;
 	return err;
+}
+
+/*
+ * A device moved to another netns has its own files re-owned by the
+ * kernel (netdev_change_owner()), ours not: the new netns's root would
+ * find them read-only, while netlink lets it change the tunnel.
+ */
+int gka_sysfs_follow_owner(struct gka_tunnel *kt)
+{
+	kuid_t uid;
+	kgid_t gid;
+
+	if (!kt->sysfs_added)
+		return 0;
+	net_ns_get_ownership(dev_net(kt->dev), &uid, &gid);
+	return sysfs_group_change_owner(&kt->dev->dev.kobj, &gka_group, uid,
+					gid);
 }
 
 void gka_sysfs_del(struct gka_tunnel *kt)
