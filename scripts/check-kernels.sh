@@ -84,7 +84,7 @@ for r in $full $smoke; do
 		continue
 	fi
 	if [[ " $full " == *" $r "* ]]; then
-		tests=$(integration_tests stock)
+		tests=$(integration_tests other)
 		[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
 		even='' odd='' i=0
 		for t in $tests; do

@@ -7,7 +7,8 @@
 #                                    that release's kernel, the module built
 #                                    in its build root (debian-chroot.sh)
 # GKA_OUT=DIR writes the build, initramfs and log there instead of build/
-# (two runs side by side).
+# (two runs side by side). GKA_GUEST_ENV="NAME=VALUE,..." is exported to
+# the tests in the guest (GKA_NLFUZZ_SEED=N replays a fuzz run).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=${GKA_OUT:-$REPO_ROOT/build}
@@ -52,4 +53,4 @@ kos+=("${tools[@]}")
 	"${extra[@]}" "${kos[@]}" 2>/dev/null
 exec "$REPO_ROOT/scripts/run-guest.sh" "$kernel" "$OUT/quick-$flavour.cpio.gz" \
 	"$OUT/quick-$flavour.log" 1800 "$mem" \
-	"gka.mode=${GKA_MODE:-tests} ${2:+gka.only=$2}"
+	"gka.mode=${GKA_MODE:-tests} ${2:+gka.only=$2} ${GKA_GUEST_ENV:+gka.env=$GKA_GUEST_ENV}"

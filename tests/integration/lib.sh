@@ -245,3 +245,79 @@ capture_start() {
 	wait_for 10000 cap_ready
 }
 cap_ready() { read -r KA < $CAP && [ "$KA" = ready ]; }
+
+# --- Fault injection: a quiet console, a judged kernel log ----------------
+
+# Failing allocations makes the kernel report some of them with a stack
+# dump (warn_alloc's "page allocation failure" and "vmalloc error", and
+# every sysctl registration that fails), which the guest runner would take
+# for splats on the console. While faults are injected the console is
+# quiet and the kernel log is recorded instead, then judged here: none of
+# the runner's splats but "Call Trace:", no duplicate name, and no stack
+# dump but those allocation failure reports.
+SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|RCU detected stall|rcu_sched detected|hung_task|waiting for .* to become free'
+ALLOC_RE='page allocation failure:|vmalloc error:|percpu: allocation failed'
+DUP_RE='duplicate|EEXIST'
+KMSG=/tmp/kmsg.log
+
+# quiet_start PART: console quiet, kernel log recorded from here on.
+quiet_start() {
+	PART=$1
+	read -r CONSOLE_LEVEL _ < /proc/sys/kernel/printk
+	echo 1 > /proc/sys/kernel/printk
+	cat /dev/kmsg > $KMSG &
+	KMSG_PID=$!
+	echo "gka-quiet: $PART begin" > /dev/kmsg
+}
+
+kmsg_has() { grep -q "$1" $KMSG; }
+no_match() { ! grep -Eq "$1" "$2"; }
+
+# stack_dumps LOG: the stack dumps in LOG, and how many of them report an
+# allocation failure: after a warn_alloc line, or from a failed sysctl
+# registration. The others are printed.
+stack_dumps() {
+	awk -v alloc="$ALLOC_RE" '
+	/^CPU: [0-9]+ PID: [0-9]+ Comm:/ {
+		dump = $0 "\n"; ok = prev ~ alloc; n++; next
+	}
+	dump != "" {
+		dump = dump $0 "\n"
+		if ($0 ~ /__register_sysctl_table/)
+			ok = 1
+		if ($0 ~ /<\/TASK>/) {
+			if (ok)
+				good++
+			else
+				printf "    after: %s\n%s", prev, dump
+			dump = ""
+		}
+		next
+	}
+	{ prev = $0 }
+	END { print n + 0, good + 0 }' "$1"
+}
+
+# quiet_end: the console as it was; the log of PART judged.
+quiet_end() {
+	local log=/tmp/kmsg-$PART.txt dumps traces
+	echo "gka-quiet: $PART end" > /dev/kmsg
+	check "$PART: kernel log recorded to the end" \
+		wait_for 10000 kmsg_has "gka-quiet: $PART end"
+	check "$PART: kernel log recorder ran throughout" kill $KMSG_PID
+	wait $KMSG_PID 2>/dev/null
+	echo "$CONSOLE_LEVEL" > /proc/sys/kernel/printk
+	# The text of the records since the part began.
+	sed -n "/gka-quiet: $PART begin/,\$s/^[0-9]*,[0-9]*,[0-9]*,[^;]*;//p" \
+		$KMSG > $log
+	dumps=$(stack_dumps $log | tail -1)
+	echo "  $PART: ${dumps% *} stack dumps in the kernel log, ${dumps#* } of them allocation failure reports"
+	check "$PART: no kernel splat" no_match "$SPLAT_RE" $log
+	check "$PART: no duplicate name" no_match "$DUP_RE" $log
+	traces=$(grep -c 'Call Trace:' $log)
+	check_eq "$PART: no stack dump but allocation failure reports" \
+		"$traces $traces" "$dumps"
+	[ "${dumps% *}" = "${dumps#* }" ] || stack_dumps $log | head -120
+	check "$PART: kmemleak still running" no_match \
+		'Kernel memory leak detector disabled|Cannot allocate a kmemleak_object' $log
+}
