@@ -143,13 +143,10 @@ report_shard() {	# NAME
 }
 
 run_integration() {	# NAME KERNEL INITRAMFS MEM
-	local tests odd= even= i=0 t
+	local tests even odd
 	tests=$(integration_tests "$1")
 	[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
-	for t in $tests; do
-		if [ $((i % 2)) = 0 ]; then even=$even,$t; else odd=$odd,$t; fi
-		i=$((i + 1))
-	done
+	{ read -r even; read -r odd; } < <(split_shards $tests)
 	integration_shard "$1-1" "$2" "$3" "$4" "${even#,}" &
 	[ -n "$odd" ] && integration_shard "$1-2" "$2" "$3" "$4" "${odd#,}" &
 	wait

@@ -59,3 +59,17 @@ integration_tests() {
 		basename "$t" .sh
 	done
 }
+
+# Two shards of about equal time: each test in turn (longest first) to the
+# shard with less so far. A test's "# gka-cost: SECONDS" is its time on
+# the debug kernel (default 20). Prints two lines of comma-separated names.
+#   split_shards TEST...
+split_shards() {
+	local t
+	for t in "$@"; do
+		echo "$(sed -n 's/^# gka-cost: //p' "$REPO_ROOT/tests/integration/$t.sh" |
+			grep . || echo 20) $t"
+	done | sort -rn | awk '
+	{ if (a <= b) { a += $1; sa = sa "," $2 } else { b += $1; sb = sb "," $2 } }
+	END { print substr(sa, 2); print substr(sb, 2) }'
+}

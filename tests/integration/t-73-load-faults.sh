@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 400
 # Load, unload and error paths leave nothing behind. With tunnels of every
 # kind up (point-to-point, keyed, NBMA, gretap, in two namespaces) and
 # keepalive enabled on load, every allocation the load makes from a
