@@ -147,17 +147,20 @@ EOF
 
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
 # Keepalive on, at the longest interval: A's own probes hardly ever fall
-# into a run (they are recognised when they do).
-for t in g0 gk gc gkc gany ga2 gself gin; do
+# into a run (they are recognised when they do, and move only counters
+# that are not compared). Not on gself, whose probes would go round in
+# it and count as its transmit errors.
+for t in g0 gk gc gkc gany ga2 gin; do
 	check "keepalive on $t" keepalive a $t 32767000 3
 done
-check_eq "goff has keepalive off" 0 "$(ka a goff enabled)"
+check_eq "goff and gself have keepalive off" "0 0" \
+	"$(ka a goff enabled) $(ka a gself enabled)"
 check_eq "reflection is on (g6)" 1 "$(ka a g6 reflect)"
 
 TUNNELS="g0,gre,$A1,$B1,ka gk,gre,$A1,$B1,key=17,ka
 	gc,gre,$A1,$B2,csum,ka gkc,gre,$A1,$B2,key=34,csum,ka
 	gany,gre,any,$B3,ka,link=a0 ga2,gre,$A2,$B3,ka goff,gre,$A2,$B3,key=68
-	gself,gre,$A1,$B4,ka,noroute g6,ip6gre,$A6,$B6 g6k,ip6gre,$A6,$B6,key=102
+	gself,gre,$A1,$B4,noroute g6,ip6gre,$A6,$B6 g6k,ip6gre,$A6,$B6,key=102
 	tap,gretap,$A1,$B1 nbma,gre,$A1,any,key=85
 	gin,gre,$A_IN,$B_IN,ka,over=g0"
 OURS=$A1,$A2,$A_IN,10.9.1.1,10.9.2.1,10.9.3.1,10.9.4.1,10.9.5.1,10.9.6.1

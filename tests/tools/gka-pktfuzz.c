@@ -1957,9 +1957,12 @@ static const uint8_t *peel(const struct tun *t, const uint8_t *p, size_t len,
 		glen = len - hl;
 	}
 	g = p + hl;
+	/*
+	 * Not the GRE checksum: A leaves it to be completed (CHECKSUM_PARTIAL),
+	 * and the capture across the veth sees it unfinished.
+	 */
 	if (glen < hlen || get16(g) != want ||
-	    (t->keyed && get32(g + hlen - 4) != t->key) ||
-	    (t->csum && csum(g, glen)))
+	    (t->keyed && get32(g + hlen - 4) != t->key))
 		return NULL;
 	*pt = get16(g + 2);
 	*ilen = glen - hlen;
@@ -2997,7 +3000,7 @@ static int fuzz(int show)
 		judge(&c, &v);
 		last_case = i;
 		/* At the same cases in both modes: A answers as many. */
-		if (!dry && i != first && (i - first) % 256 == 0)
+		if (!dry && i != first && (i - first) % 128 == 0)
 			sync_marker();
 		if (opt.mode == M_REST && v.consumed) {
 			n_skipped++;
