@@ -212,6 +212,13 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	gre = (const u8 *)pkt + ihl;
 	if (get_unaligned_be16(gre + 2) != 0)
 		return GKA_REFLECT_PASS;
+	/*
+	 * No keepalive carries IPv4 options. With options it is no probe of
+	 * ours, and the stack's to judge: it drops malformed ones, and
+	 * forwarding would process record-route and timestamps.
+	 */
+	if (ihl > sizeof(*iph))
+		return GKA_REFLECT_PASS;
 
 	/* From here on the packet claims to be a keepalive. */
 	flags = get_unaligned_be16(gre);

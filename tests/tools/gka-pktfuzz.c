@@ -42,10 +42,6 @@
  *	--peers LIST	more peer addresses (for NBMA tunnels)
  *	--forwarding	A forwards and accepts its own addresses as source on
  *			its tunnels (what it delivers locally changes)
- *	--options-unchecked	model a module that does not look at IPv4
- *			options: it reflects, or counts as passed, packets
- *			the stack drops for malformed options (design.md says
- *			such packets are left untouched)
  *	--obs FILE	the observations
  *   TUNNEL is NAME,KIND,LOCAL,REMOTE[,key=N][,csum][,ka][,over=NAME]
  *	[,link=DEV][,noroute], KIND gre, gretap or ip6gre, LOCAL "any" for
@@ -312,7 +308,6 @@ static int nours6, npeers6;
 static int forwarding;
 static int adev_ifindex;
 static int dry;
-static int options_unchecked;
 
 static const uint32_t foreign4[] = {
 	0xc6336463,	/* 198.51.100.99 */
@@ -1442,11 +1437,8 @@ static int reflect4(const uint8_t *p, size_t len, int ti)
 		return R_PASS;
 	if (get16(p + hl + 2) != 0)
 		return R_NONE;
-	/*
-	 * design.md: "not IPv4 the stack would accept: untouched"; the stack
-	 * drops a packet whose options it cannot parse.
-	 */
-	if (hl > 20 && !options_unchecked && !options_ok(p, hl))
+	/* design.md: no keepalive has IPv4 options; with them, untouched. */
+	if (hl > 20)
 		return R_NONE;
 	flags = get16(p + hl);
 	hlen = gre_hlen(flags);
@@ -3230,10 +3222,6 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--forwarding")) {
 			forwarding = 1;
-			continue;
-		}
-		if (!strcmp(a, "--options-unchecked")) {
-			options_unchecked = 1;
 			continue;
 		}
 		if (a[0] != '-' || a[1] != '-') {
