@@ -64,9 +64,9 @@ static void gka_reread(struct gka_tunnel *kt)
 		return;
 
 	if (kt->ka.enabled && kt->usable && !usable)
-		pr_info("%s: keepalive suspended: %s\n", kt->dev->name, why);
+		gka_log(kt, "%s: keepalive suspended: %s\n", kt->dev->name, why);
 	else if (kt->ka.enabled && !kt->usable && usable)
-		pr_info("%s: keepalive resumed\n", kt->dev->name);
+		gka_log(kt, "%s: keepalive resumed\n", kt->dev->name);
 
 	gka_keepalive_run(kt, false);
 	if (!usable || m.remote != kt->ka.match.remote)
@@ -138,19 +138,20 @@ static void gka_announce(struct gka_tunnel *kt, bool enabled, bool disabled,
 	if (reflecting)
 		reflection = kt->rf.on ? ", reflection on" : ", reflection off";
 	if (enabled) {
-		pr_info("%s: keepalive %u ms, retries %u%s\n", kt->dev->name,
+		gka_log(kt, "%s: keepalive %u ms, retries %u%s\n", kt->dev->name,
 			kt->ka.interval_ms, kt->ka.retries, reflection);
 		reason = GRE_KEEPALIVE_REASON_ENABLED;
 	} else if (disabled) {
-		pr_info("%s: keepalive disabled%s\n", kt->dev->name, reflection);
+		gka_log(kt, "%s: keepalive disabled%s\n", kt->dev->name,
+			reflection);
 		reason = GRE_KEEPALIVE_REASON_DISABLED;
 	} else if (timing) {
-		pr_info("%s: keepalive changed to %u ms, retries %u%s\n",
-			kt->dev->name, kt->ka.interval_ms, kt->ka.retries,
-			reflection);
+		gka_log(kt, "%s: keepalive%s changed to %u ms, retries %u%s\n",
+			kt->dev->name, kt->ka.enabled ? "" : " (off)",
+			kt->ka.interval_ms, kt->ka.retries, reflection);
 		reason = GRE_KEEPALIVE_REASON_CHANGED;
 	} else if (reflecting) {
-		pr_info("%s: keepalive reflection %s\n", kt->dev->name,
+		gka_log(kt, "%s: keepalive reflection %s\n", kt->dev->name,
 			kt->rf.on ? "on" : "off");
 		reason = GRE_KEEPALIVE_REASON_REFLECT_CHANGED;
 	} else {
@@ -214,7 +215,7 @@ int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 	} else if (disabling) {
 		gka_disable(kt);
 	}
-	gka_announce(kt, enabling, disabling, enable && timing, reflecting);
+	gka_announce(kt, enabling, disabling, timing, reflecting);
 	return 0;
 }
 

@@ -124,7 +124,7 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 
 	/* Announced before the probe whose reply would bring it back up. */
 	if (tr == GKA_LINE_DOWN) {
-		pr_info("%s: line protocol down (%u keepalives unanswered, %u ms interval)\n",
+		gka_log(kt, "%s: line protocol down (%u keepalives unanswered, %u ms interval)\n",
 			kt->dev->name, unanswered, interval);
 		gka_notify(kt, GRE_KEEPALIVE_REASON_TIMEOUT);
 	}
@@ -210,7 +210,7 @@ bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
 
 	pr_debug("%s: keepalive reply from %pI4\n", kt->dev->name, &saddr);
 	if (tr == GKA_LINE_UP) {
-		pr_info("%s: line protocol up (keepalive reply received)\n",
+		gka_log(kt, "%s: line protocol up (keepalive reply received)\n",
 			kt->dev->name);
 		gka_notify(kt, GRE_KEEPALIVE_REASON_REPLY);
 	}

@@ -117,7 +117,9 @@ static struct gka_tunnel *gka_track(struct net_device *dev, bool registering)
 
 	/* Moved between namespaces: it keeps what it had. */
 	if (kt) {
-		err = registering ? gka_sysfs_follow_owner(kt) : 0;
+		/* Retried at each event until it succeeds. */
+		err = registering || kt->sysfs_owner_stale ?
+		      gka_sysfs_follow_owner(kt) : 0;
 		if (err)
 			gka_failed(dev, "cannot hand the keepalive files to the new netns's owner",
 				   err);

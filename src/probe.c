@@ -204,6 +204,13 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	tot = ntohs(iph->tot_len);
 	if (ihl < sizeof(*iph) || tot < ihl || tot > pkt_len)
 		return GKA_REFLECT_PASS;	/* not IPv4 the stack accepts */
+	/*
+	 * No keepalive carries IPv4 options. With options it is no probe of
+	 * ours, and the stack's to judge: it drops malformed ones, and
+	 * forwarding would process record-route and timestamps.
+	 */
+	if (ihl > sizeof(*iph))
+		return GKA_REFLECT_PASS;
 
 	/* Too short to say what it carries: a cut-off probe, or garbage. */
 	gre_len = tot - ihl;
@@ -211,13 +218,6 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 		return GKA_PASS_TRUNCATED;
 	gre = (const u8 *)pkt + ihl;
 	if (get_unaligned_be16(gre + 2) != 0)
-		return GKA_REFLECT_PASS;
-	/*
-	 * No keepalive carries IPv4 options. With options it is no probe of
-	 * ours, and the stack's to judge: it drops malformed ones, and
-	 * forwarding would process record-route and timestamps.
-	 */
-	if (ihl > sizeof(*iph))
 		return GKA_REFLECT_PASS;
 
 	/* From here on the packet claims to be a keepalive. */

@@ -7,9 +7,11 @@
 #include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/netdevice.h>
+#include <linux/ratelimit.h>
 #include <linux/rtnetlink.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
 #include "control.h"
@@ -120,6 +122,21 @@ static int gka_sysfs_change(enum gka_sysfs_field field, u32 val,
 	return val > 1 ? -EINVAL : 0;
 }
 
+/*
+ * Every refusal is logged for the host's administrator; anyone else's, on
+ * a budget of their own, so that a loop of bad writes cannot spend the
+ * network stack's shared one.
+ */
+static DEFINE_RATELIMIT_STATE(gka_sysfs_refusals, 5 * HZ, 10);
+
+static void gka_sysfs_refused(const struct net_device *dev,
+			      enum gka_sysfs_field field, const char *why)
+{
+	if (ns_capable_noaudit(&init_user_ns, CAP_NET_ADMIN) ||
+	    __ratelimit(&gka_sysfs_refusals))
+		pr_info("%s: %s: %s\n", dev->name, gka_field_names[field], why);
+}
+
 static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 			       enum gka_sysfs_field field)
 {
@@ -127,7 +144,7 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 	struct net_device *dev = to_net_dev(d);
 	struct gka_change c = {};
 	struct gka_tunnel *kt;
-	const char *why;
+	const char *why, *nul;
 	u32 val;
 	int err;
 
@@ -139,9 +156,10 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 	/*
 	 * One write, one whole value: kernfs cuts a longer write at a page
 	 * and hands the rest over as a second value, and kstrtou32() would
-	 * stop at a NUL.
+	 * stop at a NUL (one at the end, as a C string's, is taken).
 	 */
-	if (len > GKA_SYSFS_VALUE_MAX || memchr(buf, '\0', len)) {
+	nul = memchr(buf, '\0', len);
+	if (len > GKA_SYSFS_VALUE_MAX || (nul && nul != buf + len - 1)) {
 		err = -EINVAL;
 		why = "not a single number";
 		goto bad;
@@ -171,8 +189,7 @@ static ssize_t gka_sysfs_store(struct device *d, const char *buf, size_t len,
 	return len;
 
 bad:
-	net_info_ratelimited("%s: %s: %s\n", dev->name,
-			     gka_field_names[field], why);
+	gka_sysfs_refused(dev, field, why);
 	return err == -ERANGE ? -EINVAL : err;
 }
 
@@ -259,14 +276,18 @@ int gka_sysfs_add(struct gka_tunnel *kt)
  */
 int gka_sysfs_follow_owner(struct gka_tunnel *kt)
 {
-	kuid_t uid;
-	kgid_t gid;
+	/* As netdev_change_owner(): root, unless the netns maps its own. */
+	kuid_t uid = GLOBAL_ROOT_UID;
+	kgid_t gid = GLOBAL_ROOT_GID;
+	int err;
 
 	if (!kt->sysfs_added)
 		return 0;
 	net_ns_get_ownership(dev_net(kt->dev), &uid, &gid);
-	return sysfs_group_change_owner(&kt->dev->dev.kobj, &gka_group, uid,
-					gid);
+	err = sysfs_group_change_owner(&kt->dev->dev.kobj, &gka_group, uid,
+				       gid);
+	kt->sysfs_owner_stale = err;
+	return err;
 }
 
 void gka_sysfs_del(struct gka_tunnel *kt)

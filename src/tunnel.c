@@ -5,6 +5,7 @@
 #include <linux/hashtable.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/net_namespace.h>
@@ -64,6 +65,21 @@ static struct net *gka_underlay_of(const struct net_device *dev)
 	if (gka_is_ip6gre(dev))
 		return ((const struct ip6_tnl *)netdev_priv(dev))->net;
 	return ((const struct ip_tunnel *)netdev_priv(dev))->net;
+}
+
+void gka_log(const struct gka_tunnel *kt, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	if (dev_net(kt->dev)->user_ns == &init_user_ns)
+		pr_info("%pV", &vaf);
+	else
+		pr_debug("%pV", &vaf);
+	va_end(args);
 }
 
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev)

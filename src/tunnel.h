@@ -35,6 +35,7 @@ struct gka_tunnel {
 	unsigned long peer_gp;		/* RCU state when last unhashed */
 	bool reply_hooked;		/* holds the reply hook in the underlay */
 	bool sysfs_added;
+	bool sysfs_owner_stale;		/* files not yet handed to the netns's owner */
 	struct list_head reread_node;	/* on the re-read list */
 	/* Also read without RTNL, with READ_ONCE(). */
 	const char *unusable_why;
@@ -42,6 +43,14 @@ struct gka_tunnel {
 	struct gka_keepalive ka;
 	struct gka_reflector rf;
 };
+
+/*
+ * Log a change or transition of @kt: for the host's log when the host owns
+ * its netns. Another user namespace's root could make them in a loop,
+ * while RTNL is held: it reads them as events, and in the log only as
+ * debug messages.
+ */
+__printf(2, 3) void gka_log(const struct gka_tunnel *kt, const char *fmt, ...);
 
 /* Under RCU or RTNL. */
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev);

@@ -101,7 +101,7 @@ for f in enabled interval_ms retries reflect; do
 	bad $f "$NAN" "two signs" ++1
 	bad $f "number too large" "2^32" 4294967296
 	bad $f "number too large" "20 digits" 99999999999999999999
-	bad $f "not a single number" "a NUL alone" '\0'
+	bad $f "$NAN" "a NUL alone" '\0'
 	# The kernel hands the store a terminated string and its length; a
 	# NUL inside the write is garbage after the number, not its end.
 	bad $f "" "embedded NUL" '1\0junk'

@@ -53,20 +53,6 @@
 #include <linux/netlink.h>
 #include <linux/gre_keepalive.h>
 
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK		10
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK		11
-#endif
-#ifndef NLM_F_CAPPED
-#define NLM_F_CAPPED		0x100
-#endif
-#ifndef NLM_F_ACK_TLVS
-#define NLM_F_ACK_TLVS		0x200
-#endif
-#define NLMSGERR_MSG		1
-
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define MAX_TUNNELS		64
 #define MSG_MAX			(70 * 1024)
@@ -244,7 +230,7 @@ static int check_attr(__u8 cmd, const struct nlattr *a)
 		minlen = plen < IFNAMSIZ ? plen : IFNAMSIZ;
 		if (!minlen || !memchr(data, 0, minlen))
 			return -EINVAL;
-		if (plen - (data[plen - 1] == 0) > IFNAMSIZ - 1)
+		if (plen - !data[plen - 1] > IFNAMSIZ - 1)
 			return -ERANGE;
 		return 0;
 	}
@@ -582,7 +568,7 @@ static void parse_error(const struct nlmsghdr *nlh, struct answer *a)
 		at = (const struct nlattr *)(base + off);
 		if (at->nla_len < NLA_HDRLEN || off + at->nla_len > nlh->nlmsg_len)
 			break;
-		if ((at->nla_type & NLA_TYPE_MASK) == NLMSGERR_MSG) {
+		if ((at->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
 			a->has_msg = 1;
 			snprintf(a->msg, sizeof(a->msg), "%.*s",
 				 (int)(at->nla_len - NLA_HDRLEN),
@@ -872,9 +858,6 @@ static struct class classes[] = {
 static unsigned long failures, valid, invalid, dumps, abandoned;
 
 static void fail(const struct msg *m, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fail(const struct msg *m, const char *fmt, ...)
 {
 	va_list ap;
 	size_t i;
@@ -1062,8 +1045,8 @@ static void restore(struct tunnel *t, const struct tunnel *want)
  * refused or lost request must have changed nothing or everything, an
  * accepted one everything; each run starts again from @from.
  */
-static void sweep(const char *what, struct tunnel *t, const struct tunnel *from,
-		  const struct tunnel *to)
+static void fault_sweep(const char *what, struct tunnel *t,
+			const struct tunnel *from, const struct tunnel *to)
 {
 	unsigned long iterations = 0, refused = 0, lost = 0;
 	struct msg *m = malloc(sizeof(*m));
@@ -1133,9 +1116,9 @@ static void sweep_all(struct tunnel *t)
 	changed.interval = 70;
 	changed.retries = 5;
 	changed.reflect = 1;
-	sweep("enable", t, &off, &on);
-	sweep("change", t, &on, &changed);
-	sweep("disable", t, &on, &off);
+	fault_sweep("enable", t, &off, &on);
+	fault_sweep("change", t, &on, &changed);
+	fault_sweep("disable", t, &on, &off);
 }
 
 /* ---- setup ----------------------------------------------------------- */
@@ -1283,8 +1266,9 @@ int main(int argc, char **argv)
 			snprintf(tunnels[n_tunnels].name, IFNAMSIZ, "%s", argv[arg]);
 			n_tunnels++;
 		} else {
-			fprintf(stderr, "usage: gka-nlfuzz [--seed N] [--count N] [--other-netns PATH] TUNNEL[:off]...\n"
-				"       gka-nlfuzz --fail-sweep TUNNEL\n");
+			fprintf(stderr, "%s\n%s\n",
+				"usage: gka-nlfuzz [--seed N] [--count N] [--other-netns P] T[:off]...",
+				"       gka-nlfuzz --fail-sweep TUNNEL");
 			return 2;
 		}
 	}
@@ -1330,11 +1314,13 @@ int main(int argc, char **argv)
 	}
 	dump_check(0);
 
-	for (i = 0; i < ARRAY_SIZE(classes); i++)
-		printf("class %-14s sent %7lu errors %7lu unexpected %lu without-message %lu, %.2f ms each\n",
+	for (i = 0; i < ARRAY_SIZE(classes); i++) {
+		printf("class %-14s sent %7lu errors %7lu unexpected %lu ",
 		       classes[i].name, classes[i].sent, classes[i].errors,
-		       classes[i].unexpected, classes[i].no_msg,
+		       classes[i].unexpected);
+		printf("without-message %lu, %.2f ms each\n", classes[i].no_msg,
 		       classes[i].sent ? classes[i].seconds * 1000 / classes[i].sent : 0);
+	}
 	getrusage(RUSAGE_SELF, &ru);
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	printf("time: %.1f s, of which this process %.1f s user, %.1f s system\n",
@@ -1351,7 +1337,8 @@ int main(int argc, char **argv)
 			fclose(f);
 		printf("ctxsw: %ld voluntary, %ld involuntary\n", ru.ru_nvcsw, ru.ru_nivcsw);
 	}
-	printf("GKA-NLFUZZ seed=%lu messages=%lu valid=%lu invalid=%lu dumps=%lu abandoned=%lu failures=%lu\n",
-	       seed, count, valid, invalid, dumps, abandoned, failures);
+	printf("GKA-NLFUZZ seed=%lu messages=%lu valid=%lu invalid=%lu ",
+	       seed, count, valid, invalid);
+	printf("dumps=%lu abandoned=%lu failures=%lu\n", dumps, abandoned, failures);
 	return failures ? 1 : 0;
 }

@@ -1432,13 +1432,13 @@ static int reflect4(const uint8_t *p, size_t len, int ti)
 		return R_NONE;		/* gretap, NBMA: not even looked at */
 	if (p[9] != 47 || (frag & 0x1fff))
 		return R_NONE;
+	/* design.md: no keepalive has IPv4 options; with them, untouched. */
+	if (hl > 20)
+		return R_NONE;
 	glen = len - hl;
 	if (glen < 4)
 		return R_PASS;
 	if (get16(p + hl + 2) != 0)
-		return R_NONE;
-	/* design.md: no keepalive has IPv4 options; with them, untouched. */
-	if (hl > 20)
 		return R_NONE;
 	flags = get16(p + hl);
 	hlen = gre_hlen(flags);
