@@ -7,7 +7,8 @@
 #    its n-th allocation failed for every n in turn (fail-nth over
 #    failslab and fail_page_alloc), while a monitor listens, so that the
 #    event's allocation fails too: a refused or lost request has changed
-#    nothing, an accepted one everything.
+#    nothing, an accepted one everything. A dump made the same way ends in
+#    an error or lists every tunnel as it is.
 # 2. Softirq: with probes every 10 ms and a monitor listening, a third of
 #    the kernel's atomic allocations fail (the probe, the route to the
 #    peer, the events of transitions, the reply's path): the failures are
@@ -50,7 +51,7 @@ st=$?
 quiet_end
 sed 's/^/  /' /tmp/sweep.out
 check "requests under allocation failure: nothing or everything" [ $st = 0 ]
-check_eq "enable, change and disable swept to their last fault point" 3 \
+check_eq "enable, change, disable and dump swept to their last fault point" 4 \
 	"$(grep -c 'complete=yes' /tmp/sweep.out)"
 
 # --- 2. atomic allocations in softirq ---------------------------------

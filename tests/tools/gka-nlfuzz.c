@@ -10,10 +10,11 @@
  *            cannot run keepalive (enabling it must fail, EOPNOTSUPP)
  *
  * --fail-sweep: enable, change and disable keepalive on TUNNEL (a
- * point-to-point gre tunnel) with the n-th allocation of the request
- * failed (fail-nth), for n = 1, 2, ... until the request passes its last
- * fault point: each refused or lost request must have changed nothing,
- * each accepted one everything. Prints one "sweep" line per request.
+ * point-to-point gre tunnel), and dump, with the n-th allocation of the
+ * request failed (fail-nth), for n = 1, 2, ... until the request passes
+ * its last fault point: each refused or lost request must have changed
+ * nothing, each accepted one everything, and a dump must end in an error
+ * or be whole and true. Prints one "sweep" line per request.
  *
  * Every message is generated, or a valid one mutated, and sent from one of
  * three sockets: root's in this netns, an unprivileged user's (uid 65534)
@@ -1100,6 +1101,50 @@ static void fault_sweep(const char *what, struct tunnel *t,
 	free(m);
 }
 
+/*
+ * A dump with its n-th allocation failed, for every n: it ends in an error
+ * or lists every tunnel as configured, and never says anything untrue.
+ */
+static void fault_sweep_dump(void)
+{
+	unsigned long iterations = 0, failed = 0;
+	struct msg *m = malloc(sizeof(*m));
+	unsigned int n, left;
+	int complete = 0, err, fd;
+
+	if (!m)
+		die("malloc");
+	for (n = 1; n <= 2000 && !complete; n++) {
+		struct answer a = { 0 };
+		__u32 s = seq++;
+
+		fd = nl_socket();
+		start(m, GRE_KEEPALIVE_CMD_TUNNEL_GET, NLM_F_DUMP);
+		iterations++;
+		fail_nth_set(n);
+		err = try_transmit(fd, m, s);
+		if (!err)
+			err = receive(fd, s, 0, &a, 1);
+		left = fail_nth_left();
+		fail_nth_set(0);
+		close(fd);
+		if (a.mismatch)
+			fail(m, "dump, fault %u: %s", n, a.mismatch_what);
+		if (err || a.err) {
+			failed++;
+		} else if (a.n_tunnels_seen != n_tunnels) {
+			fail(m, "dump, fault %u: ended without error after %u of %u tunnels",
+			     n, a.n_tunnels_seen, n_tunnels);
+		}
+		complete = left > 0 && !err && !a.err;
+	}
+	printf("sweep dump     %lu requests, %lu failed, complete=%s\n",
+	       iterations, failed, complete ? "yes" : "no");
+	if (!complete)
+		fail(NULL, "the dump sweep did not complete");
+	free(m);
+}
+
 static void sweep_all(struct tunnel *t)
 {
 	struct tunnel off = *t, on, changed;
@@ -1119,6 +1164,7 @@ static void sweep_all(struct tunnel *t)
 	fault_sweep("enable", t, &off, &on);
 	fault_sweep("change", t, &on, &changed);
 	fault_sweep("disable", t, &on, &off);
+	fault_sweep_dump();
 }
 
 /* ---- setup ----------------------------------------------------------- */
