@@ -91,20 +91,6 @@ static inline void skb_clear_tstamp(struct sk_buff *skb)
 #endif
 
 /*
- * 5.12 added poll_state_synchronize_rcu(): has a grace period elapsed
- * since get_state_synchronize_rcu() gave @oldstate? 5.10 does not let a
- * module tell. This one says no, so a caller that waits when the answer
- * is no waits for a grace period it may not have needed. That is correct,
- * only slower.
- */
-#ifndef GKA_HAVE_POLL_STATE_SYNCHRONIZE_RCU
-static inline bool poll_state_synchronize_rcu(unsigned long oldstate)
-{
-	return false;
-}
-#endif
-
-/*
  * 6.10 gave struct ip_tunnel a kernel-side parameter block, struct
  * ip_tunnel_parm_kern, whose i_flags/o_flags are bitmaps
  * (IP_TUNNEL_DECLARE_FLAGS) tested with test_bit(IP_TUNNEL_*_BIT, ...);
@@ -117,7 +103,8 @@ static inline bool poll_state_synchronize_rcu(unsigned long oldstate)
  * both: the same expression cannot test a __be16 and a bitmap. That one
  * step is gka_tunnel_parms(), a copy of the tunnel's parameters in the
  * 6.10 form (a plain copy from 6.10 on). Under RTNL, which
- * ip_tunnel_update() holds.
+ * ip_tunnel_update() holds. Likewise ip_tunnel_lookup() takes the flags
+ * in either form: gka_ip_tunnel_lookup() asks it about a key alone.
  */
 #ifndef IP_TUNNEL_DECLARE_FLAGS
 /* The TUNNEL_* masks, __cpu_to_be16(BIT(n)), are bit n here. */
@@ -159,11 +146,30 @@ static inline void gka_tunnel_parms(struct ip_tunnel_parm_kern *p,
 	p->link = t->parms.link;
 	p->iph = t->parms.iph;
 }
+
+static inline struct ip_tunnel *
+gka_ip_tunnel_lookup(struct ip_tunnel_net *itn, int link, bool with_key,
+		     __be32 remote, __be32 local, __be32 key)
+{
+	return ip_tunnel_lookup(itn, link, with_key ? TUNNEL_KEY : 0, remote,
+				local, key);
+}
 #else
 static inline void gka_tunnel_parms(struct ip_tunnel_parm_kern *p,
 				    const struct ip_tunnel *t)
 {
 	*p = t->parms;
+}
+
+static inline struct ip_tunnel *
+gka_ip_tunnel_lookup(struct ip_tunnel_net *itn, int link, bool with_key,
+		     __be32 remote, __be32 local, __be32 key)
+{
+	IP_TUNNEL_DECLARE_FLAGS(flags) = { };
+
+	if (with_key)
+		__set_bit(IP_TUNNEL_KEY_BIT, flags);
+	return ip_tunnel_lookup(itn, link, flags, remote, local, key);
 }
 #endif
 

@@ -69,20 +69,15 @@ static void gka_reread(struct gka_tunnel *kt)
 		gka_log(kt, "%s: keepalive resumed\n", kt->dev->name);
 
 	gka_keepalive_run(kt, false);
-	if (!usable || m.remote != kt->ka.match.remote)
-		gka_tunnel_unhash_peer(kt);
 	gka_keepalive_set_match(kt, &m);
 	kt->usable = usable;
 	WRITE_ONCE(kt->unusable_why, usable ? NULL : why);
-	if (usable)
-		gka_tunnel_hash_peer(kt, m.remote);
 
 	if (!kt->ka.enabled || !usable) {
 		gka_reply_hook_release(kt);
 	} else if (gka_reply_hook_hold(kt)) {
 		net_warn_ratelimited("%s: keepalive suspended: cannot register receive hook\n",
 				     kt->dev->name);
-		gka_tunnel_unhash_peer(kt);
 		kt->usable = false;
 		WRITE_ONCE(kt->unusable_why, "cannot register receive hook");
 	}
@@ -331,8 +326,6 @@ struct gka_tunnel *gka_attach(struct net_device *dev, u32 interval_ms,
 		kt->ka.match = m;
 	gka_reflect_init(kt, reflect, &ends);
 	gka_tunnel_add(kt);
-	if (kt->usable)
-		gka_tunnel_hash_peer(kt, m.remote);
 	return kt;
 }
 

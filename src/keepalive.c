@@ -156,34 +156,6 @@ void gka_keepalive_init(struct gka_tunnel *kt, u32 interval_ms, u32 retries)
 		      HRTIMER_MODE_REL_SOFT);
 }
 
-struct gka_tunnel *gka_keepalive_reply_owner(const struct net *underlay,
-					     __be32 saddr, __be32 daddr,
-					     int iif,
-					     const struct gka_reply *reply)
-{
-	struct gka_tunnel *kt, *best = NULL;
-	unsigned int rank, best_rank = 0;
-	bool active, best_active = false;
-
-	gka_for_each_peer(kt, underlay, saddr) {
-		if (kt->underlay != underlay ||
-		    !(READ_ONCE(kt->dev->flags) & IFF_UP))
-			continue;
-		spin_lock_bh(&kt->ka.lock);
-		rank = gka_reply_match(&kt->ka.match, reply, saddr, daddr) ==
-		       GKA_REPLY_OK ? gka_reply_rank(&kt->ka.match, iif) : 0;
-		active = kt->ka.active;
-		spin_unlock_bh(&kt->ka.lock);
-		/* Newest first here: ties go to the older, as in ip_gre. */
-		if (rank && rank >= best_rank) {
-			best = kt;
-			best_rank = rank;
-			best_active = active;
-		}
-	}
-	return best_active ? best : NULL;
-}
-
 bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
 			      __be32 daddr, const struct gka_reply *reply)
 {
@@ -233,7 +205,7 @@ static void gka_start(struct gka_tunnel *kt)
 	struct gka_keepalive *ka = &kt->ka;
 
 	spin_lock_bh(&ka->lock);
-	ka->active = true;
+	WRITE_ONCE(ka->active, true);
 	gka_state_restart(&ka->state);
 	/* Line protocol up until proven otherwise, as after "no shutdown". */
 	if (!netif_carrier_ok(kt->dev)) {
@@ -248,7 +220,7 @@ static void gka_start(struct gka_tunnel *kt)
 static void gka_stop(struct gka_tunnel *kt)
 {
 	spin_lock_bh(&kt->ka.lock);
-	kt->ka.active = false;
+	WRITE_ONCE(kt->ka.active, false);
 	spin_unlock_bh(&kt->ka.lock);
 	/* Waits for a running probe; a re-armed timer is cancelled too. */
 	hrtimer_cancel(&kt->ka.timer);

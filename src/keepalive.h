@@ -20,7 +20,7 @@ struct net;
 struct gka_keepalive {
 	spinlock_t lock;		/* protects everything below */
 	bool enabled;			/* configured on; written under RTNL */
-	bool active;			/* enabled, usable and admin up */
+	bool active;			/* enabled, usable and admin up; see below */
 	u32 interval_ms;
 	u32 retries;
 	struct gka_match match;		/* what probes and replies look like */
@@ -46,15 +46,14 @@ void gka_keepalive_set_match(struct gka_tunnel *kt, const struct gka_match *m);
 void gka_keepalive_restore_carrier(struct gka_tunnel *kt);
 
 /*
- * Called by the reply hook under RCU. The tunnel of @underlay that ip_gre
- * would hand a reply from @saddr to @daddr, received on device @iif, if
- * it runs keepalive; NULL if it is nobody's or a tunnel without
- * keepalive. Changes nothing.
+ * Lock-free, for the reply hook: is @ka probing, so that a reply may be
+ * its? gka_keepalive_take_reply() decides under the lock.
  */
-struct gka_tunnel *gka_keepalive_reply_owner(const struct net *underlay,
-					     __be32 saddr, __be32 daddr,
-					     int iif,
-					     const struct gka_reply *reply);
+static inline bool gka_keepalive_active(const struct gka_keepalive *ka)
+{
+	return READ_ONCE(ka->active);
+}
+
 /* Count the reply; false if @kt stopped or changed in the meantime. */
 bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
 			      __be32 daddr, const struct gka_reply *reply);

@@ -129,20 +129,6 @@ enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
 	return GKA_REPLY_OK;
 }
 
-/*
- * ip_tunnel_lookup()'s order: both addresses and the input device, then
- * "local any" with the input device, then both addresses on any device,
- * then "local any" on any device.
- */
-unsigned int gka_reply_rank(const struct gka_match *m, int iif)
-{
-	bool link = m->link == iif;
-
-	if (m->local)
-		return link ? 4 : 2;
-	return link ? 3 : 1;
-}
-
 const char *gka_reflect_verdict_name(enum gka_reflect_verdict v)
 {
 	static const char *const names[] = {

@@ -95,15 +95,6 @@ enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
 				       __be32 saddr, __be32 daddr);
 
 /*
- * Several tunnels can send the very same probe: same addresses and key,
- * different underlay devices, or one with "local any". ip_gre hands a
- * packet to the tunnel that matches it best, and so do we: the higher the
- * rank of a matching tunnel for a reply that came in on device @iif, the
- * better (0: no match at all).
- */
-unsigned int gka_reply_rank(const struct gka_match *m, int iif);
-
-/*
  * The peer's probes, as our tunnel decapsulates them: an IPv4 packet from
  * our own address to the peer carrying GRE with protocol type 0. A router
  * forwards it back to the peer; we do the same, but only for packets that

@@ -9,6 +9,13 @@
  * table: an operator's firewall still decides what reaches us, and so
  * does the IPsec policy, which the stack would apply only after this hook.
  *
+ * A reply belongs to the tunnel ip_gre would hand it to, found with
+ * ip_gre's own table and lookup (ip_tunnel_lookup(), lock-free, hashed by
+ * remote and key): the same choice among tunnels to one peer that differ
+ * in key, local address or underlay device, at the same cost as one
+ * packet of data. It may be a tunnel without keepalive; then the reply is
+ * not ours.
+ *
  * The hook exists only in network namespaces that carry the underlay of a
  * tunnel with keepalive enabled, and ordinary traffic leaves it after one
  * protocol compare (or, for GRE, one 4-byte header read).
@@ -19,6 +26,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/ip_tunnels.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/xfrm.h>
@@ -26,6 +34,29 @@
 #include "keepalive.h"
 #include "reply.h"
 #include "tunnel.h"
+
+/* How many tunnels with this underlay hold the hook. Under RTNL. */
+struct gka_reply_net {
+	unsigned int users;
+	/* ip_gre's pernet id for "gre" devices, set before the hook exists. */
+	unsigned int gre_net_id;
+};
+
+static unsigned int gka_reply_net_id __read_mostly;
+
+/* Under RCU: our tunnel that ip_gre would give this reply to, if any. */
+static struct gka_tunnel *gka_reply_tunnel(struct net *net, __be32 saddr,
+					   __be32 daddr, int iif,
+					   const struct gka_reply *reply)
+{
+	const struct gka_reply_net *rn = net_generic(net, gka_reply_net_id);
+	struct ip_tunnel_net *itn = net_generic(net, rn->gre_net_id);
+	struct ip_tunnel *t;
+
+	t = gka_ip_tunnel_lookup(itn, iif, reply->with_key, saddr, daddr,
+				 reply->key);
+	return t ? gka_tunnel_find(t->dev) : NULL;
+}
 
 static unsigned int gka_local_in(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
@@ -59,9 +90,9 @@ static unsigned int gka_local_in(void *priv, struct sk_buff *skb,
 	if (!gre || gka_reply_parse(gre, len, &reply) != GKA_REPLY_OK)
 		return NF_ACCEPT;	/* ip_gre drops it as before */
 
-	kt = gka_keepalive_reply_owner(state->net, saddr, daddr,
-				       state->in->ifindex, &reply);
-	if (!kt)
+	kt = gka_reply_tunnel(state->net, saddr, daddr, state->in->ifindex,
+			      &reply);
+	if (!kt || !gka_keepalive_active(&kt->ka))
 		return NF_ACCEPT;
 	/*
 	 * A reply counts only if the stack would let it in: a clear-text
@@ -86,13 +117,6 @@ static const struct nf_hook_ops gka_reply_ops = {
 	.priority = NF_IP_PRI_FILTER + 1,
 };
 
-/* How many tunnels with this underlay hold the hook. Under RTNL. */
-struct gka_reply_net {
-	unsigned int users;
-};
-
-static unsigned int gka_reply_net_id __read_mostly;
-
 int gka_reply_hook_hold(struct gka_tunnel *kt)
 {
 	struct gka_reply_net *rn = net_generic(kt->underlay, gka_reply_net_id);
@@ -102,6 +126,9 @@ int gka_reply_hook_hold(struct gka_tunnel *kt)
 	if (kt->reply_hooked)
 		return 0;
 	if (!rn->users) {
+		/* Every gre device has it: keepalive runs on gre alone. */
+		rn->gre_net_id = ((const struct ip_tunnel *)
+				  netdev_priv(kt->dev))->ip_tnl_net_id;
 		err = nf_register_net_hook(kt->underlay, &gka_reply_ops);
 		if (err)
 			return err;

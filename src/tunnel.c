@@ -13,29 +13,11 @@
 #include "config.h"
 #include "tunnel.h"
 
-#define GKA_HASH_BITS 10
+/* A hub's 10,000 tunnels: a few per bucket. */
+#define GKA_HASH_BITS 12
 
 /* Every GRE tunnel device we know of, by device. Writers hold RTNL. */
 static DEFINE_HASHTABLE(gka_by_dev, GKA_HASH_BITS);
-/*
- * Point-to-point gre tunnels, keepalive or not, by (underlay netns,
- * remote): a reply belongs to the tunnel ip_gre would give it to, which
- * may be one without keepalive. Writers hold RTNL.
- */
-static DEFINE_HASHTABLE(gka_by_peer, GKA_HASH_BITS);
-
-static u32 gka_peer_key(const struct net *underlay, __be32 remote)
-{
-	return jhash_1word((__force u32)remote, net_hash_mix(underlay));
-}
-
-struct hlist_head *gka_tunnel_peer_bucket(const struct net *underlay,
-					  __be32 remote)
-{
-	return &gka_by_peer[hash_min(gka_peer_key(underlay, remote),
-				     HASH_BITS(gka_by_peer))];
-}
-
 static bool gka_is_kind(const struct net_device *dev, const char *kind)
 {
 	return dev->rtnl_link_ops && !strcmp(dev->rtnl_link_ops->kind, kind);
@@ -147,7 +129,6 @@ void gka_tunnel_add(struct gka_tunnel *kt)
 void gka_tunnel_remove(struct gka_tunnel *kt)
 {
 	ASSERT_RTNL();
-	gka_tunnel_unhash_peer(kt);
 	hash_del_rcu(&kt->dev_node);
 	netdev_put(kt->dev, &kt->dev_tracker);
 	kfree_rcu(kt, rcu);
@@ -162,31 +143,4 @@ void gka_tunnel_drain(void (*remove)(struct gka_tunnel *))
 	ASSERT_RTNL();
 	hash_for_each_safe(gka_by_dev, bkt, tmp, kt, dev_node)
 		remove(kt);
-}
-
-void gka_tunnel_unhash_peer(struct gka_tunnel *kt)
-{
-	if (!kt->hashed)
-		return;
-	hash_del_rcu(&kt->peer_node);
-	kt->peer_gp = get_state_synchronize_rcu();
-	kt->peer_unhashed = true;
-	kt->hashed = false;
-}
-
-void gka_tunnel_hash_peer(struct gka_tunnel *kt, __be32 remote)
-{
-	if (kt->hashed)
-		return;
-	/*
-	 * A reader may still be walking the bucket it was unhashed from;
-	 * linked into another before a grace period, it would lead that
-	 * reader astray. Only a changed remote gets here, under RTNL: no
-	 * need to wait a normal grace period.
-	 */
-	if (kt->peer_unhashed && !poll_state_synchronize_rcu(kt->peer_gp))
-		synchronize_net();
-	hash_add_rcu(gka_by_peer, &kt->peer_node,
-		     gka_peer_key(kt->underlay, remote));
-	kt->hashed = true;
 }

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The registry: one struct gka_tunnel per GRE tunnel device, found by
- * device (every tunnel) or by peer (point-to-point gre tunnels, for the
- * reply hook), and what the tunnel's own parameters say about keepalive
- * and reflection. Locking: Documentation/design.md.
+ * device, and what the tunnel's own parameters say about keepalive and
+ * reflection. Locking: Documentation/design.md.
  */
 #ifndef _GKA_TUNNEL_H
 #define _GKA_TUNNEL_H
 
-#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
@@ -21,7 +19,6 @@
 
 struct gka_tunnel {
 	struct hlist_node dev_node;	/* gka_by_dev */
-	struct hlist_node peer_node;	/* gka_by_peer, while hashed */
 	struct rcu_head rcu;
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
@@ -30,9 +27,6 @@ struct gka_tunnel {
 
 	/* Under RTNL. */
 	bool usable;			/* the tunnel's parameters allow keepalive */
-	bool hashed;			/* in gka_by_peer: usable */
-	bool peer_unhashed;		/* peer_gp is set */
-	unsigned long peer_gp;		/* RCU state when last unhashed */
 	bool reply_hooked;		/* holds the reply hook in the underlay */
 	bool sysfs_added;
 	bool sysfs_owner_stale;		/* files not yet handed to the netns's owner */
@@ -74,16 +68,5 @@ void gka_tunnel_add(struct gka_tunnel *kt);
 void gka_tunnel_remove(struct gka_tunnel *kt);
 /* Hands every tracked tunnel to @remove, which removes it. RTNL held. */
 void gka_tunnel_drain(void (*remove)(struct gka_tunnel *));
-
-/* Point-to-point gre tunnels by (underlay, @remote), for reply matching. */
-void gka_tunnel_hash_peer(struct gka_tunnel *kt, __be32 remote);
-void gka_tunnel_unhash_peer(struct gka_tunnel *kt);
-
-/* Under RCU: every hashed tunnel that may own a packet from @remote. */
-struct hlist_head *gka_tunnel_peer_bucket(const struct net *underlay,
-					  __be32 remote);
-#define gka_for_each_peer(kt, underlay, remote)				\
-	hlist_for_each_entry_rcu(kt, gka_tunnel_peer_bucket(underlay, remote), \
-				 peer_node)
 
 #endif /* _GKA_TUNNEL_H */

@@ -221,28 +221,6 @@ static void gre_key_for_flow(struct kunit *test)
 }
 
 /* ip_tunnel_lookup()'s preferences, for tunnels that send the same probe. */
-static void reply_rank_prefers_as_ip_gre(struct kunit *test)
-{
-	struct gka_match exact = { A_LOCAL, A_REMOTE };
-	struct gka_match any = { 0, A_REMOTE };
-	struct gka_match exact_on_3 = exact, any_on_3 = any;
-	unsigned int r_exact, r_any, r_exact3, r_any3;
-
-	exact_on_3.link = 3;
-	any_on_3.link = 3;
-	r_exact = gka_reply_rank(&exact, 3);
-	r_any = gka_reply_rank(&any, 3);
-	r_exact3 = gka_reply_rank(&exact_on_3, 3);
-	r_any3 = gka_reply_rank(&any_on_3, 3);
-	KUNIT_EXPECT_GT(test, r_any, 0U);
-	KUNIT_EXPECT_GT(test, r_exact, r_any);
-	KUNIT_EXPECT_GT(test, r_any3, r_exact);
-	KUNIT_EXPECT_GT(test, r_exact3, r_any3);
-	/* Bound to another device: as good as unbound, no better. */
-	KUNIT_EXPECT_EQ(test, gka_reply_rank(&exact_on_3, 4), r_exact);
-	KUNIT_EXPECT_EQ(test, gka_reply_rank(&any_on_3, 4), r_any);
-}
-
 static void match_equal_fields(struct kunit *test)
 {
 	struct gka_match a = { A_LOCAL, A_REMOTE, htonl(7), true, true };
@@ -559,7 +537,6 @@ static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(reply_roundtrip, build_gen_params),
 	KUNIT_CASE_PARAM(reply_parse_verdicts, parse_gen_params),
 	KUNIT_CASE(reply_match_rejects_others),
-	KUNIT_CASE(reply_rank_prefers_as_ip_gre),
 	KUNIT_CASE(gre_key_for_flow),
 	KUNIT_CASE(match_equal_fields),
 	KUNIT_CASE_PARAM(reflect_classify_verdicts, classify_gen_params),
