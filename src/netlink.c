@@ -74,8 +74,10 @@ static int gka_put_stats(struct sk_buff *skb, const struct gka_info *info)
 	return 0;
 }
 
+/* @cb: the dump the message is part of, else NULL. */
 static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
-		    u32 portid, u32 seq, int flags, enum gre_keepalive_reason reason)
+		    u32 portid, u32 seq, int flags, enum gre_keepalive_reason reason,
+		    struct netlink_callback *cb)
 {
 	struct net_device *dev = kt->dev;
 	struct gka_info info;
@@ -84,6 +86,8 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 	hdr = genlmsg_put(skb, portid, seq, &gka_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 
 	gka_info(kt, &info);
 	if (nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_IFINDEX, dev->ifindex) ||
@@ -121,7 +125,7 @@ void gka_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
 	if (!skb)
 		goto out;
 	if (gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, 0, 0, 0,
-		     reason)) {
+		     reason, NULL)) {
 		nlmsg_free(skb);
 		goto out;
 	}
@@ -295,7 +299,7 @@ static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(kt);
 	else
 		err = gka_fill(msg, kt, GRE_KEEPALIVE_CMD_TUNNEL_GET, info->snd_portid,
-			       info->snd_seq, 0, 0);
+			       info->snd_seq, 0, 0, NULL);
 	rtnl_unlock();
 	if (err) {
 		nlmsg_free(msg);
@@ -305,16 +309,26 @@ static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * cb->args[0]: how many of the namespace's gre tunnels are already sent;
- * cb->args[1]: the request was looked at. The spec gives a dump no
- * attributes: it refuses what it would ignore, here rather than in a
- * start callback, which has no extack to say why on 6.1.
+ * A dump resumes after the last device it walked past, so that a whole
+ * dump walks the namespace's devices once, however many rounds it takes:
+ *   cb->args[0]: that device's ifindex (0: none yet);
+ *   cb->args[1]: the request was looked at;
+ *   cb->args[2]: how many devices were walked past, to resume by position
+ *                should that device be gone.
+ * Devices that come or go between rounds change dev_base_seq: the
+ * messages after that are flagged NLM_F_DUMP_INTR, and the reader knows
+ * to ask again. It runs under RCU, not RTNL: a hub's long dump holds up
+ * no configuration.
+ *
+ * The spec gives a dump no attributes: it refuses what it would ignore,
+ * here rather than in a start callback, which has no extack to say why
+ * on 6.1.
  */
 static int gka_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct net *net = sock_net(skb->sk);
-	long skip = cb->args[0], idx = 0;
-	struct net_device *dev;
+	struct net_device *dev, *last = NULL;
+	long walked = cb->args[2], skip = 0;
 	struct gka_tunnel *kt;
 
 	if (!cb->args[1]) {
@@ -324,20 +338,29 @@ static int gka_nl_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		cb->args[1] = 1;
 	}
-	rtnl_lock();
-	for_each_netdev(net, dev) {
-		kt = gka_tunnel_find(dev);
-		if (!kt)
-			continue;
-		if (idx >= skip &&
-		    gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_GET,
-			     NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			     NLM_F_MULTI, 0))
-			break;	/* skb full: the next round resumes here */
-		idx++;
+	rcu_read_lock();
+	cb->seq = READ_ONCE(net->dev_base_seq);
+	if (cb->args[0]) {
+		last = dev_get_by_index_rcu(net, cb->args[0]);
+		if (!last)
+			skip = walked;
 	}
-	rtnl_unlock();
-	cb->args[0] = idx;
+	dev = list_prepare_entry(last, &net->dev_base_head, dev_list);
+	list_for_each_entry_continue_rcu(dev, &net->dev_base_head, dev_list) {
+		if (skip) {
+			skip--;
+			continue;
+		}
+		kt = gka_tunnel_find(dev);
+		if (kt && gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_GET,
+				   NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI, 0, cb))
+			break;	/* skb full: the next round resumes here */
+		cb->args[0] = dev->ifindex;
+		walked++;
+	}
+	rcu_read_unlock();
+	cb->args[2] = walked;
 	return skb->len;
 }
 

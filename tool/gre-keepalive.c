@@ -542,6 +542,9 @@ static int cmd_config(const struct gk_args *a)
 	return ret < 0 ? GK_EXIT_FAIL : GK_EXIT_OK;
 }
 
+/* Dumps interrupted by devices coming and going, before we give up. */
+#define SHOW_DUMP_TRIES 5
+
 struct show_list {
 	__u16 family;
 	struct gk_status *v;
@@ -598,19 +601,26 @@ static int cmd_show(const struct gk_args *a)
 	struct nlmsghdr *nlh;
 	struct gk_nl_err e;
 	struct gk_nl nl;
-	int ret;
+	int ret, tries = 0;
 
 	if (gk_nl_connect(&nl) < 0)
 		return GK_EXIT_FAIL;
 	l.family = nl.family;
-	if (a->dev) {
-		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_TUNNEL_GET, NLM_F_ACK);
-		mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME, a->dev);
-	} else {
-		/* A dump takes no attributes. */
-		nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_TUNNEL_GET, NLM_F_DUMP);
-	}
-	ret = gk_nl_talk(&nl, nlh, show_cb, &l, &e);
+	/* A dump that devices came or went during is asked for again. */
+	do {
+		l.n = 0;
+		if (a->dev) {
+			nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_TUNNEL_GET,
+					    NLM_F_ACK);
+			mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME,
+					  a->dev);
+		} else {
+			/* A dump takes no attributes. */
+			nlh = gk_nl_request(&nl, GRE_KEEPALIVE_CMD_TUNNEL_GET,
+					    NLM_F_DUMP);
+		}
+		ret = gk_nl_talk(&nl, nlh, show_cb, &l, &e);
+	} while (ret < 0 && e.err == EAGAIN && ++tries < SHOW_DUMP_TRIES);
 	gk_nl_close(&nl);
 	if (ret < 0)
 		gk_nl_perror(&e);

@@ -30,6 +30,7 @@ struct talk_ctx {
 	mnl_cb_t cb;
 	void *data;
 	struct gk_nl_err *e;
+	bool intr;	/* a dump message flagged NLM_F_DUMP_INTR */
 };
 
 /* What CTRL_CMD_GETFAMILY, NEWFAMILY and DELFAMILY tell about a family. */
@@ -168,6 +169,8 @@ static int talk_done_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk_ctx *ctx = data;
 	int err;
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->intr = true;
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err)) {
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 		if (err < 0) {
@@ -190,6 +193,8 @@ static int talk_data_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk_ctx *ctx = data;
 	int ret;
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		ctx->intr = true;
 	if (!ctx->cb)
 		return MNL_CB_OK;
 	errno = 0;
@@ -197,6 +202,36 @@ static int talk_data_cb(const struct nlmsghdr *nlh, void *data)
 	if (ret == MNL_CB_ERROR)
 		ctx->e->err = errno ?: EBADMSG;
 	return ret;
+}
+
+/* Does the buffer hold the end of a dump (or an error that ends it)? */
+static bool ends_dump(const char *buf, ssize_t len)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int rem = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem))
+		if (nlh->nlmsg_type == NLMSG_DONE ||
+		    nlh->nlmsg_type == NLMSG_ERROR)
+			return true;
+	return false;
+}
+
+/*
+ * libmnl stops at the first message flagged NLM_F_DUMP_INTR (EINTR): read
+ * the rest of that dump, the n bytes in nl->buf first, so that the next
+ * request starts on a clean socket. Returns 0, or -1 with errno.
+ */
+static int drain_dump(struct gk_nl *nl, ssize_t n)
+{
+	while (!ends_dump(nl->buf, n)) {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_len);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n < 0)
+			n = 0;
+	}
+	return 0;
 }
 
 int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
@@ -231,11 +266,25 @@ int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 		ret = mnl_cb_run2(nl->buf, n, nlh->nlmsg_seq, nl->portid,
 				  talk_data_cb, &ctx, ctl_cbs,
 				  ARRAY_SIZE(ctl_cbs));
+		if (ret == MNL_CB_ERROR && errno == EINTR && !e->err) {
+			ctx.intr = true;
+			ret = drain_dump(nl, n);
+			if (ret < 0) {
+				e->err = errno;
+				return -1;
+			}
+			break;
+		}
 		if (ret != MNL_CB_OK)
 			break;
 	}
 	if (ret == MNL_CB_ERROR && !e->err)
 		e->err = errno ?: EPROTO;
+	if (!e->err && ctx.intr) {
+		e->err = EAGAIN;
+		snprintf(e->msg, sizeof(e->msg),
+			 "devices came or went during the dump, its list may be incomplete");
+	}
 	return e->err ? -1 : 0;
 }
 
