@@ -263,19 +263,32 @@ void gka_info(struct gka_tunnel *kt, struct gka_info *info)
  */
 static LIST_HEAD(gka_reread_list);
 
+/*
+ * Every line-protocol transition is a NETDEV_CHANGE too (linkwatch's), so
+ * an underlay failure queues every tunnel over it: a few at a time, as
+ * linkwatch does, so that RTNL is let go between them.
+ */
+#define GKA_REREAD_BATCH 100
+
+static void gka_reread_pending(struct work_struct *work);
+static DECLARE_WORK(gka_reread_work, gka_reread_pending);
+
 static void gka_reread_pending(struct work_struct *work)
 {
-	struct gka_tunnel *kt, *tmp;
+	struct gka_tunnel *kt;
+	int budget = GKA_REREAD_BATCH;
 
 	rtnl_lock();
-	list_for_each_entry_safe(kt, tmp, &gka_reread_list, reread_node) {
+	while (budget-- &&
+	       (kt = list_first_entry_or_null(&gka_reread_list,
+					      struct gka_tunnel, reread_node))) {
 		list_del_init(&kt->reread_node);
 		gka_reread(kt);
 	}
+	if (!list_empty(&gka_reread_list))
+		schedule_work(&gka_reread_work);
 	rtnl_unlock();
 }
-
-static DECLARE_WORK(gka_reread_work, gka_reread_pending);
 
 int gka_dev_event(struct gka_tunnel *kt, unsigned long event)
 {
@@ -344,4 +357,5 @@ void gka_detach(struct gka_tunnel *kt)
 void gka_control_flush(void)
 {
 	cancel_work_sync(&gka_reread_work);
+	gka_log_flush();
 }

@@ -93,7 +93,10 @@ struct gka_tunnel *gka_attach(struct net_device *dev, u32 interval_ms,
 void gka_detach(struct gka_tunnel *kt);
 /* NETDEV_UP, _DOWN, _CHANGE: an error for a hook it could not get. */
 int gka_dev_event(struct gka_tunnel *kt, unsigned long event);
-/* Outside RTNL, after every tunnel is detached: no re-read left running. */
+/*
+ * Outside RTNL, after every tunnel is detached: no re-read left running,
+ * and the count of a logging burst written.
+ */
 void gka_control_flush(void);
 
 /* Can @dev run keepalive? Any device: names what is wrong with it. */

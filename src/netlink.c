@@ -111,6 +111,21 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 	return 0;
 }
 
+/*
+ * What gka_fill() puts in one message: a burst of 10,000 events is 10,000
+ * of these, not of NLMSG_GOODSIZE. The SUSPENDED reasons are literals
+ * well under GKA_WHY_MAX (a longer one would lose events, not corrupt).
+ */
+#define GKA_WHY_MAX 128
+
+static size_t gka_msg_size(void)
+{
+	return nla_total_size(sizeof(u32)) * 9 +	/* IFINDEX ... REASON */
+	       nla_total_size(IFNAMSIZ) +
+	       nla_total_size_64bit(sizeof(u64)) * GKA_STAT_COUNT +
+	       nla_total_size(GKA_WHY_MAX);
+}
+
 void gka_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
 {
 	struct net *net = dev_net(kt->dev);
@@ -121,7 +136,7 @@ void gka_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
 	    !genl_has_listeners(&gka_family, net, GKA_MCGRP_EVENTS))
 		goto out;
 	/* Transitions are announced from softirq context. */
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	skb = genlmsg_new(gka_msg_size(), GFP_ATOMIC);
 	if (!skb)
 		goto out;
 	if (gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, 0, 0, 0,

@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
+#include <linux/workqueue.h>
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/net_namespace.h>
@@ -49,6 +50,57 @@ static struct net *gka_underlay_of(const struct net_device *dev)
 	return ((const struct ip_tunnel *)netdev_priv(dev))->net;
 }
 
+/*
+ * One underlay failure takes every tunnel over it down at once, and one
+ * configuration file may enable thousands: the host's log gets the first
+ * GKA_LOG_BURST lines of each GKA_LOG_WINDOW, then a single line with how
+ * many more there were, once the window is over. The counters and the
+ * netlink events have every change.
+ */
+#define GKA_LOG_BURST	10
+#define GKA_LOG_WINDOW	(5 * HZ)
+
+static DEFINE_SPINLOCK(gka_log_lock);
+static unsigned long gka_log_window_start;	/* jiffies */
+static unsigned int gka_log_lines;	/* in this window */
+static unsigned int gka_log_missed;	/* not yet reported */
+
+static void gka_log_report(struct work_struct *work)
+{
+	unsigned int missed;
+
+	spin_lock_bh(&gka_log_lock);
+	missed = gka_log_missed;
+	gka_log_missed = 0;
+	spin_unlock_bh(&gka_log_lock);
+	if (missed)
+		pr_info("%u more tunnel changes not logged (a burst); counters and netlink events have them all\n",
+			missed);
+}
+
+static DECLARE_DELAYED_WORK(gka_log_report_work, gka_log_report);
+
+static bool gka_log_allowed(void)
+{
+	bool allowed, report = false;
+
+	spin_lock_bh(&gka_log_lock);
+	if (!gka_log_lines ||
+	    time_after(jiffies, gka_log_window_start + GKA_LOG_WINDOW)) {
+		gka_log_window_start = jiffies;
+		gka_log_lines = 0;
+	}
+	allowed = gka_log_lines < GKA_LOG_BURST;
+	if (allowed)
+		gka_log_lines++;
+	else
+		report = !gka_log_missed++;
+	spin_unlock_bh(&gka_log_lock);
+	if (report)
+		schedule_delayed_work(&gka_log_report_work, GKA_LOG_WINDOW);
+	return allowed;
+}
+
 void gka_log(const struct gka_tunnel *kt, const char *fmt, ...)
 {
 	struct va_format vaf;
@@ -57,11 +109,16 @@ void gka_log(const struct gka_tunnel *kt, const char *fmt, ...)
 	va_start(args, fmt);
 	vaf.fmt = fmt;
 	vaf.va = &args;
-	if (dev_net(kt->dev)->user_ns == &init_user_ns)
-		pr_info("%pV", &vaf);
-	else
+	if (dev_net(kt->dev)->user_ns != &init_user_ns)
 		pr_debug("%pV", &vaf);
+	else if (gka_log_allowed())
+		pr_info("%pV", &vaf);
 	va_end(args);
+}
+
+void gka_log_flush(void)
+{
+	flush_delayed_work(&gka_log_report_work);
 }
 
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev)

@@ -40,11 +40,14 @@ struct gka_tunnel {
 
 /*
  * Log a change or transition of @kt: for the host's log when the host owns
- * its netns. Another user namespace's root could make them in a loop,
+ * its netns, and limited to short bursts (the rest is counted, and the
+ * count logged). Another user namespace's root could make them in a loop,
  * while RTNL is held: it reads them as events, and in the log only as
  * debug messages.
  */
 __printf(2, 3) void gka_log(const struct gka_tunnel *kt, const char *fmt, ...);
+/* At unload, after the last gka_log(): the count of a burst, now. */
+void gka_log_flush(void);
 
 /* Under RCU or RTNL. */
 struct gka_tunnel *gka_tunnel_find(const struct net_device *dev);
