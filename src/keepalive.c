@@ -96,6 +96,22 @@ static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
 	return true;
 }
 
+/*
+ * The next probe, one interval after this one was due. hrtimer_forward()
+ * counts from the hard expiry, which a timer with slack has not reached
+ * when it runs early, together with another: it would not move at all,
+ * and the probe would go again at once. Counted from the soft expiry
+ * instead, the slack is kept and never adds up.
+ */
+static void gka_forward(struct hrtimer *timer, u32 interval_ms)
+{
+	ktime_t slack = ktime_sub(hrtimer_get_expires(timer),
+				  hrtimer_get_softexpires(timer));
+
+	hrtimer_forward(timer, ktime_add(ktime_get(), slack),
+			ms_to_ktime(interval_ms));
+}
+
 static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 {
 	struct gka_keepalive *ka = container_of(timer, struct gka_keepalive,
@@ -140,7 +156,7 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 		ka->probe_errors++;
 	spin_unlock(&ka->lock);
 
-	hrtimer_forward_now(timer, ms_to_ktime(interval));
+	gka_forward(timer, interval);
 	return HRTIMER_RESTART;
 }
 
@@ -200,6 +216,25 @@ static ktime_t gka_first_delay(u32 interval_ms)
 	return ns_to_ktime(mul_u64_u32_shr(ns, get_random_u32(), 32));
 }
 
+/*
+ * How late a probe may be, so that the timers of many tunnels expire
+ * together, one wakeup for several probes: 1% of the interval, at most
+ * 10 ms. Slack never adds up (each expiry is the last one plus the
+ * interval, not the moment it ran: gka_forward()), so the detection
+ * window, interval times retries, grows by one slack at most.
+ */
+static u64 gka_slack_ns(u32 interval_ms)
+{
+	return min_t(u64, (u64)interval_ms * (NSEC_PER_MSEC / 100),
+		     10 * NSEC_PER_MSEC);
+}
+
+static void gka_arm(struct gka_keepalive *ka, u32 interval_ms)
+{
+	hrtimer_start_range_ns(&ka->timer, gka_first_delay(interval_ms),
+			       gka_slack_ns(interval_ms), HRTIMER_MODE_REL_SOFT);
+}
+
 static void gka_start(struct gka_tunnel *kt)
 {
 	struct gka_keepalive *ka = &kt->ka;
@@ -213,8 +248,7 @@ static void gka_start(struct gka_tunnel *kt)
 		ka->last_change_ns = ktime_get_real_ns();
 	}
 	spin_unlock_bh(&ka->lock);
-	hrtimer_start(&ka->timer, gka_first_delay(ka->interval_ms),
-		      HRTIMER_MODE_REL_SOFT);
+	gka_arm(ka, ka->interval_ms);
 }
 
 static void gka_stop(struct gka_tunnel *kt)
@@ -256,8 +290,7 @@ void gka_keepalive_set_timing(struct gka_tunnel *kt, u32 interval_ms,
 	ka->retries = retries;
 	spin_unlock_bh(&ka->lock);
 	if (rearm)
-		hrtimer_start(&ka->timer, gka_first_delay(interval_ms),
-			      HRTIMER_MODE_REL_SOFT);
+		gka_arm(ka, interval_ms);
 }
 
 void gka_keepalive_set_match(struct gka_tunnel *kt, const struct gka_match *m)
