@@ -213,9 +213,12 @@ static int __init gka_init(void)
 	}
 
 	gka_sysfs_init();
-	err = gka_reply_module_init();
+	err = gka_tunnel_module_init();
 	if (err)
 		return err;
+	err = gka_reply_module_init();
+	if (err)
+		goto err_tunnel;
 	err = gka_reflect_module_init();
 	if (err)
 		goto err_reply;
@@ -243,8 +246,10 @@ err_reflect:
 	gka_reflect_module_exit();
 err_reply:
 	gka_reply_module_exit();
-	/* kfree_rcu() callbacks must not outlive the module's text. */
+err_tunnel:
+	/* RCU callbacks must not outlive the module's text, nor its cache. */
 	rcu_barrier();
+	gka_tunnel_module_exit();
 	return err;
 }
 
@@ -259,6 +264,7 @@ static void __exit gka_exit(void)
 	gka_reflect_module_exit();
 	gka_reply_module_exit();
 	rcu_barrier();
+	gka_tunnel_module_exit();
 	pr_info("unloaded\n");
 }
 

@@ -63,6 +63,10 @@ bool gka_is_tunnel_device(const struct net_device *dev);
 int gka_tunnel_read(const struct net_device *dev, struct gka_match *m,
 		    struct gka_ends *ends, const char **why);
 
+/* The cache tunnels come from; exit after rcu_barrier(). */
+int gka_tunnel_module_init(void);
+void gka_tunnel_module_exit(void);
+
 /* A new, zeroed tunnel for @dev, not yet findable. RTNL held. */
 struct gka_tunnel *gka_tunnel_alloc(struct net_device *dev);
 /* Findable by device; holds the device until gka_tunnel_remove(). */
