@@ -237,8 +237,12 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Every interface of this namespace through link_cb (RTM_GETLINK dump). */
-static int follow_scan(struct follower *f)
+/*
+ * Every interface of this namespace through link_cb (RTM_GETLINK dump).
+ * Returns 0, or -1 with errno: EINTR if interfaces came or went while it
+ * ran (NLM_F_DUMP_INTR), and some may have been missed.
+ */
+static int follow_scan_once(struct follower *f)
 {
 	char buf[GK_NL_BUF_SIZE];
 	struct mnl_socket *sock;
@@ -247,7 +251,7 @@ static int follow_scan(struct follower *f)
 	unsigned int portid;
 	__u32 seq = (__u32)time(NULL);
 	ssize_t n;
-	int ret = -1;
+	int ret = -1, err;
 
 	sock = mnl_socket_open(NETLINK_ROUTE);
 	if (!sock || mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
@@ -274,11 +278,29 @@ static int follow_scan(struct follower *f)
 	}
 	ret = ret < 0 ? -1 : 0;
 out:
-	if (ret < 0)
-		fprintf(stderr, PROG ": cannot list interfaces: %s\n",
-			strerror(errno));
+	err = errno;
 	if (sock)
 		mnl_socket_close(sock);
+	errno = err;
+	return ret;
+}
+
+/* Interrupted scans are done again: the links seen are not applied twice. */
+#define FOLLOW_SCAN_TRIES 5
+
+static int follow_scan(struct follower *f)
+{
+	int ret, tries = 0, err;
+
+	do
+		ret = follow_scan_once(f);
+	while (ret < 0 && errno == EINTR && ++tries < FOLLOW_SCAN_TRIES);
+	if (ret < 0) {
+		err = errno;
+		fprintf(stderr, PROG ": cannot list interfaces: %s\n",
+			err == EINTR ? "they kept changing while being listed" :
+				       strerror(err));
+	}
 	return ret;
 }
 
