@@ -1,0 +1,143 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# A hub's many tunnels to one peer, told apart by their keys alone:
+#  - each reply counts for its own tunnel (ip_gre's lookup by remote and
+#    key), so no tunnel has more replies than probes;
+#  - the peer's end of one tunnel gone takes that tunnel down, no other;
+#  - a dump lists every tunnel exactly once, across several netlink
+#    messages and while other devices come and go;
+#  - an underlay failure that takes them all down at once is logged as a
+#    short burst and a count: lines written plus lines counted are every
+#    change made.
+# gka-cost: 90
+. /tests/integration/lib.sh
+
+N=200	# ~210 bytes of netlink each: a dump takes two rounds of 32 KiB
+IVL=1000
+
+topology
+modprobe gre_keepalive || fatal "modprobe"
+dmesg -c > /dev/null
+
+i=1
+while [ $i -le $N ]; do
+	echo "link add ka$i type gre local $A_WAN remote $B_WAN key $i ttl 64" >> /tmp/t85-a
+	echo "link set ka$i up" >> /tmp/t85-a
+	echo "link add ka$i type gre local $B_WAN remote $A_WAN key $i ttl 64" >> /tmp/t85-b
+	echo "link set ka$i up" >> /tmp/t85-b
+	echo "ka$i interval ${IVL}ms retries 3" >> /tmp/t85.conf
+	i=$((i + 1))
+done
+ip -n a -batch /tmp/t85-a || fatal "$N keyed tunnels on A"
+ip -n b -batch /tmp/t85-b || fatal "$N keyed tunnels on B"
+in_ns a gre-keepalive apply -c /tmp/t85.conf > /dev/null ||
+	fatal "keepalive on $N tunnels with one apply"
+
+# dump FILE: A's tunnels, one "name probes replies transitions line" per
+# line, from one `gre-keepalive -j show`.
+dump() {
+	in_ns a gre-keepalive -j show > /tmp/t85-json || return 1
+	tr '{' '\n' < /tmp/t85-json |
+		sed -n 's/.*"ifname":"\(ka[0-9]*\)".*"line_protocol":"\([a-z]*\)".*"probes_sent":\([0-9]*\).*"replies":\([0-9]*\),"transitions":\([0-9]*\).*/\1 \3 \4 \5 \2/p' \
+		> "$1"
+}
+
+# Every tunnel has had a reply, and none more replies than probes.
+all_answered() {
+	dump /tmp/t85-now &&
+		[ "$(awk '$3 >= 2' /tmp/t85-now | wc -l)" = $N ]
+}
+check "every one of $N keyed tunnels to one peer gets replies" \
+	wait_for $((IVL * 20)) all_answered
+check_eq "no tunnel counts more replies than it sent probes" 0 \
+	"$(awk '$3 > $2' /tmp/t85-now | wc -l)"
+check_eq "no line protocol went down" 0 \
+	"$(awk '$4 != 0 || $5 != "up"' /tmp/t85-now | wc -l)"
+
+# --- One peer end gone: its tunnel alone goes down ---------------------------
+ip -n b link del ka7
+check "A's ka7 goes down when B's ka7 is gone" \
+	wait_for $((IVL * 8)) carrier_is a ka7 0
+dump /tmp/t85-now
+check_eq "every other tunnel stays up, without a transition" 0 \
+	"$(awk '$1 != "ka7" && ($4 != 0 || $5 != "up")' /tmp/t85-now | wc -l)"
+ip -n b link add ka7 type gre local $B_WAN remote $A_WAN key 7 ttl 64
+ip -n b link set ka7 up
+check "and comes back up with it" wait_for $((IVL * 4)) carrier_is a ka7 1
+
+# --- Dumps --------------------------------------------------------------------
+# each_once FILE: every ka1..kaN exactly once, nothing else.
+each_once() {
+	[ "$(awk '{ print $1 }' "$1" | sort -u | grep -c '^ka[0-9]*$')" = $N ] &&
+		[ "$(wc -l < "$1")" = $N ]
+}
+dump /tmp/t85-now
+check "a dump of $N tunnels (several messages) lists each exactly once" \
+	each_once /tmp/t85-now
+
+touch /tmp/t85-churn
+(
+	while [ -f /tmp/t85-churn ]; do
+		ip -n a link add t85dum type dummy
+		ip -n a link del t85dum
+	done
+) &
+churn=$!
+done_ok=0 bad=0 failed=0
+for run in 1 2 3 4 5 6 7 8 9 10; do
+	if in_ns a gre-keepalive -j show > /tmp/t85-json 2> /tmp/t85-err; then
+		dump_ok=1
+	else
+		dump_ok=0
+	fi
+	if [ $dump_ok = 1 ]; then
+		tr '{' '\n' < /tmp/t85-json | sed -n 's/.*"ifname": *"\([^"]*\)".*/\1/p' |
+			grep '^ka' > /tmp/t85-names
+		if [ "$(sort -u /tmp/t85-names | wc -l)" = $N ] &&
+		   [ "$(wc -l < /tmp/t85-names)" = $N ]; then
+			done_ok=$((done_ok + 1))
+		else
+			bad=$((bad + 1))
+		fi
+	elif grep -q "came or went" /tmp/t85-err; then
+		failed=$((failed + 1))
+	else
+		bad=$((bad + 1))
+		cat /tmp/t85-err
+	fi
+done
+rm -f /tmp/t85-churn
+wait $churn
+check_eq "dumps while devices come and go: none wrong (complete $done_ok, said interrupted $failed)" \
+	0 $bad
+check "and most are complete" [ $done_ok -ge 5 ]
+
+# --- A storm, logged in short -------------------------------------------------
+blackhole
+all_down() {
+	dump /tmp/t85-now && [ "$(awk '$5 == "down"' /tmp/t85-now | wc -l)" = $N ]
+}
+check "an underlay failure takes all $N down" wait_for $((IVL * 15)) all_down
+restore
+all_up() {
+	dump /tmp/t85-now && [ "$(awk '$5 == "up"' /tmp/t85-now | wc -l)" = $N ]
+}
+check "and its repair brings them all back" wait_for $((IVL * 15)) all_up
+
+# Changes made since the load: N enabled, ka7 down and up, N down, N up.
+CHANGES=$((3 * N + 2))
+logged() {
+	dmesg > /tmp/t85-dmesg
+	lines=$(grep -c 'gre_keepalive: ka[0-9]*: ' /tmp/t85-dmesg)
+	counted=$(sed -n 's/.*gre_keepalive: \([0-9]*\) more tunnel changes not logged.*/\1/p' \
+		/tmp/t85-dmesg | awk '{ s += $1 } END { print s + 0 }')
+	[ $((lines + counted)) = $CHANGES ]
+}
+check "lines logged plus lines counted are the $CHANGES changes made" \
+	wait_for 20000 logged
+echo "  ($lines lines, $counted counted)"
+check "the storm's $N downs took at most two bursts of lines" \
+	[ "$(grep -c 'gre_keepalive: ka[0-9]*: line protocol down' /tmp/t85-dmesg)" -le 20 ]
+
+netns_del_all
+finish
