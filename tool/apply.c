@@ -49,6 +49,9 @@ struct seen_link {
 struct follower {
 	struct gk_conf conf;
 	bool family_up;
+	/* Connected at the first tunnel to apply, until the family goes. */
+	struct gk_nl nl;
+	bool nl_open;
 	struct seen_link *seen;
 	size_t nseen;
 	size_t cap;
@@ -93,10 +96,47 @@ static int apply_line(struct gk_nl *nl, const struct gk_conf *c,
 	return 0;
 }
 
+static int scan_links(mnl_cb_t cb, void *data);
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		tb[IFLA_IFNAME] = attr;
+	return MNL_CB_OK;
+}
+
+/* Which lines of a configuration name an interface that exists. */
+struct conf_exists {
+	const struct gk_conf *conf;
+	bool *v;	/* by line, as conf->v */
+};
+
+static int mark_exists(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+	struct conf_exists *e = data;
+	const struct gk_conf_line *l;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, tb);
+	if (!tb[IFLA_IFNAME])
+		return MNL_CB_OK;
+	l = gk_conf_find(e->conf, mnl_attr_get_str(tb[IFLA_IFNAME]));
+	if (l)
+		e->v[l - e->conf->v] = true;
+	return MNL_CB_OK;
+}
+
 /* apply [DEV...]: the lines of tunnels that exist now. */
 static int apply_now(const struct gk_apply_opts *a, const struct gk_conf *c)
 {
 	const struct gk_conf_line **todo;
+	struct conf_exists exists = { NULL };
 	struct gk_nl nl;
 	size_t k, n = 0;
 	int failed = 0, i, ret = GK_EXIT_FAIL;
@@ -117,10 +157,20 @@ static int apply_now(const struct gk_apply_opts *a, const struct gk_conf *c)
 		}
 		n++;
 	}
-	/* Without DEV: tunnels that do not exist (yet) are not an error. */
-	for (k = 0; !a->ndevs && k < c->n; k++)
-		if (if_nametoindex(c->v[k].dev))
-			todo[n++] = &c->v[k];
+	/*
+	 * Without DEV: tunnels that do not exist (yet) are not an error. One
+	 * listing of the interfaces, not a lookup per line: a hub's file has
+	 * thousands, and looking up a missing name may load a module.
+	 */
+	if (!a->ndevs) {
+		exists.conf = c;
+		exists.v = calloc(c->n + 1, sizeof(*exists.v));
+		if (!exists.v || scan_links(mark_exists, &exists) < 0)
+			goto out;
+		for (k = 0; k < c->n; k++)
+			if (exists.v[k])
+				todo[n++] = &c->v[k];
+	}
 	ret = GK_EXIT_OK;
 	if (!n)
 		goto out;
@@ -134,6 +184,7 @@ static int apply_now(const struct gk_apply_opts *a, const struct gk_conf *c)
 	gk_nl_close(&nl);
 	ret = failed ? GK_EXIT_FAIL : GK_EXIT_OK;
 out:
+	free(exists.v);
 	free(todo);
 	return ret;
 }
@@ -182,7 +233,6 @@ static void follow_link(struct follower *f, __u32 ifindex, const char *name)
 {
 	const struct gk_conf_line *l;
 	struct seen_link *s;
-	struct gk_nl nl;
 
 	if (!f->family_up)
 		return;
@@ -196,23 +246,23 @@ static void follow_link(struct follower *f, __u32 ifindex, const char *name)
 	l = gk_conf_find(&f->conf, name);
 	if (!l)
 		return;
-	if (gk_nl_connect(&nl) < 0) {
-		f->failures++;
-		return;
+	if (!f->nl_open) {
+		if (gk_nl_connect(&f->nl) < 0) {
+			f->failures++;
+			return;
+		}
+		f->nl_open = true;
 	}
-	if (apply_line(&nl, &f->conf, l) < 0)
+	if (apply_line(&f->nl, &f->conf, l) < 0)
 		f->failures++;
-	gk_nl_close(&nl);
 }
 
-static int link_attr_cb(const struct nlattr *attr, void *data)
+/* The module went or came back: its family, perhaps another id. */
+static void follow_disconnect(struct follower *f)
 {
-	const struct nlattr **tb = data;
-
-	if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		tb[IFLA_IFNAME] = attr;
-	return MNL_CB_OK;
+	if (f->nl_open)
+		gk_nl_close(&f->nl);
+	f->nl_open = false;
 }
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
@@ -238,11 +288,11 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * Every interface of this namespace through link_cb (RTM_GETLINK dump).
+ * Every interface of this namespace through cb (RTM_GETLINK dump).
  * Returns 0, or -1 with errno: EINTR if interfaces came or went while it
  * ran (NLM_F_DUMP_INTR), and some may have been missed.
  */
-static int follow_scan_once(struct follower *f)
+static int scan_links_once(mnl_cb_t cb, void *data)
 {
 	char buf[GK_NL_BUF_SIZE];
 	struct mnl_socket *sock;
@@ -272,7 +322,7 @@ static int follow_scan_once(struct follower *f)
 				continue;
 			goto out;
 		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, link_cb, f);
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
 		if (ret <= MNL_CB_STOP)
 			break;
 	}
@@ -285,16 +335,19 @@ out:
 	return ret;
 }
 
-/* Interrupted scans are done again: the links seen are not applied twice. */
-#define FOLLOW_SCAN_TRIES 5
+/*
+ * A scan that interfaces came or went during is done again: cb must not
+ * mind seeing an interface twice. Returns 0 or -1 (reported).
+ */
+#define SCAN_TRIES 5
 
-static int follow_scan(struct follower *f)
+static int scan_links(mnl_cb_t cb, void *data)
 {
 	int ret, tries = 0, err;
 
 	do
-		ret = follow_scan_once(f);
-	while (ret < 0 && errno == EINTR && ++tries < FOLLOW_SCAN_TRIES);
+		ret = scan_links_once(cb, data);
+	while (ret < 0 && errno == EINTR && ++tries < SCAN_TRIES);
 	if (ret < 0) {
 		err = errno;
 		fprintf(stderr, PROG ": cannot list interfaces: %s\n",
@@ -304,6 +357,12 @@ static int follow_scan(struct follower *f)
 	return ret;
 }
 
+/* The links seen are not applied twice. */
+static int follow_scan(struct follower *f)
+{
+	return scan_links(link_cb, f);
+}
+
 static int ctrl_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct follower *f = data;
@@ -311,11 +370,13 @@ static int ctrl_cb(const struct nlmsghdr *nlh, void *data)
 	switch (gk_nl_family_event(nlh)) {
 	case GK_FAMILY_NEW:
 		/* Loaded now: every tunnel is new to it. */
+		follow_disconnect(f);
 		f->family_up = true;
 		f->nseen = 0;
 		follow_scan(f);
 		break;
 	case GK_FAMILY_DEL:
+		follow_disconnect(f);
 		f->family_up = false;
 		f->nseen = 0;
 		printf("module unloaded; waiting for it\n");
@@ -455,12 +516,14 @@ static int follow(const struct gk_apply_opts *a, struct gk_conf *conf)
 		if (overrun) {
 			/* Events were lost: look at every interface again. */
 			fputs(PROG ": receive buffer overrun, rescanning\n", stderr);
+			follow_disconnect(&f);
 			f.family_up = gk_nl_family_present();
 			if (f.family_up)
 				follow_scan(&f);
 		}
 	}
 out:
+	follow_disconnect(&f);
 	if (rt)
 		mnl_socket_close(rt);
 	gk_nl_close(&ctrl);

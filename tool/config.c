@@ -174,40 +174,77 @@ static int conf_line(struct conf_pos *p, char *s, struct gk_conf_line *l)
 	return 1;
 }
 
+/* FNV-1a: tunnel names are short and distinct. */
+static size_t name_hash(const char *name)
+{
+	size_t h = 2166136261u;
+
+	while (*name)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return h;
+}
+
+/* The slot that holds dev, or the empty one where it would go. */
+static size_t *conf_slot(const struct gk_conf *c, const char *dev)
+{
+	size_t i = name_hash(dev) & (c->nslots - 1);
+
+	while (c->slots[i] && strcmp(c->v[c->slots[i] - 1].dev, dev))
+		i = (i + 1) & (c->nslots - 1);
+	return &c->slots[i];
+}
+
 const struct gk_conf_line *gk_conf_find(const struct gk_conf *c,
 					const char *dev)
 {
-	size_t i;
+	size_t *slot;
 
+	if (!c->nslots)
+		return NULL;
+	slot = conf_slot(c, dev);
+	return *slot ? &c->v[*slot - 1] : NULL;
+}
+
+/* Room for cap lines: v and, at twice that, the slots (a power of two). */
+static int conf_grow(struct gk_conf *c, size_t cap)
+{
+	struct gk_conf_line *v;
+	size_t i, *slots;
+
+	v = realloc(c->v, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	c->v = v;
+	slots = calloc(2 * cap, sizeof(*slots));
+	if (!slots)
+		return -1;
+	free(c->slots);
+	c->slots = slots;
+	c->nslots = 2 * cap;
+	c->cap = cap;
 	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->v[i].dev, dev))
-			return &c->v[i];
-	return NULL;
+		*conf_slot(c, c->v[i].dev) = i + 1;
+	return 0;
 }
 
 static int conf_add(struct gk_conf *c, const struct gk_conf_line *l)
 {
-	struct gk_conf_line *v;
-	size_t cap;
-
-	if (c->n == c->cap) {
-		cap = c->cap ? 2 * c->cap : 16;
-		v = realloc(c->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		c->v = v;
-		c->cap = cap;
-	}
+	if (c->n == c->cap && conf_grow(c, c->cap ? 2 * c->cap : 16) < 0)
+		return -1;
 	c->v[c->n++] = *l;
+	*conf_slot(c, l->dev) = c->n;
 	return 0;
 }
 
 void gk_conf_free(struct gk_conf *c)
 {
 	free(c->v);
+	free(c->slots);
 	c->v = NULL;
+	c->slots = NULL;
 	c->n = 0;
 	c->cap = 0;
+	c->nslots = 0;
 }
 
 int gk_conf_read(const char *file, struct gk_conf *c)

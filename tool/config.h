@@ -38,6 +38,12 @@ struct gk_conf {
 	struct gk_conf_line *v;
 	size_t n;
 	size_t cap;
+	/*
+	 * v by tunnel name, for a hub's thousands of lines: open addressing,
+	 * 2 * cap slots, each an index into v plus one (0: empty).
+	 */
+	size_t *slots;
+	size_t nslots;
 };
 
 /*
