@@ -80,6 +80,7 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 		    struct netlink_callback *cb)
 {
 	struct net_device *dev = kt->dev;
+	char name[IFNAMSIZ];
 	struct gka_info info;
 	void *hdr;
 
@@ -90,8 +91,13 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 		genl_dump_check_consistent(cb, hdr);
 
 	gka_info(kt, &info);
+	/*
+	 * Dumps and events run without RTNL, while a rename may be writing
+	 * the name in place: a copy, terminated whatever it reads.
+	 */
+	strscpy(name, dev->name, sizeof(name));
 	if (nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, GRE_KEEPALIVE_A_TUNNEL_IFNAME, dev->name) ||
+	    nla_put_string(skb, GRE_KEEPALIVE_A_TUNNEL_IFNAME, name) ||
 	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_ENABLED, info.enabled) ||
 	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_ADMIN_UP, info.admin_up) ||
 	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS, info.interval_ms) ||
@@ -139,8 +145,9 @@ void gka_notify(struct gka_tunnel *kt, enum gre_keepalive_reason reason)
 	skb = genlmsg_new(gka_msg_size(), GFP_ATOMIC);
 	if (!skb)
 		goto out;
-	if (gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, 0, 0, 0,
-		     reason, NULL)) {
+	/* Too small would be a bug in gka_msg_size(), and lose events. */
+	if (WARN_ON_ONCE(gka_fill(skb, kt, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF,
+				  0, 0, 0, reason, NULL))) {
 		nlmsg_free(skb);
 		goto out;
 	}
@@ -305,7 +312,7 @@ static int gka_nl_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(gka_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	rtnl_lock();

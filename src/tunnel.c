@@ -3,6 +3,7 @@
  * The registry of GRE tunnel devices, and what their parameters say.
  */
 #include <linux/hashtable.h>
+#include <linux/jiffies.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
@@ -62,7 +63,7 @@ static struct net *gka_underlay_of(const struct net_device *dev)
 #define GKA_LOG_WINDOW	(5 * HZ)
 
 static DEFINE_SPINLOCK(gka_log_lock);
-static unsigned long gka_log_window_start;	/* jiffies */
+static u64 gka_log_window_start;	/* jiffies64: a router's quiet month */
 static unsigned int gka_log_lines;	/* in this window */
 static unsigned int gka_log_missed;	/* not yet reported */
 
@@ -84,11 +85,13 @@ static DECLARE_DELAYED_WORK(gka_log_report_work, gka_log_report);
 static bool gka_log_allowed(void)
 {
 	bool allowed, report = false;
+	u64 now;
 
 	spin_lock_bh(&gka_log_lock);
+	now = get_jiffies_64();
 	if (!gka_log_lines ||
-	    time_after(jiffies, gka_log_window_start + GKA_LOG_WINDOW)) {
-		gka_log_window_start = jiffies;
+	    time_after64(now, gka_log_window_start + GKA_LOG_WINDOW)) {
+		gka_log_window_start = now;
 		gka_log_lines = 0;
 	}
 	allowed = gka_log_lines < GKA_LOG_BURST;
@@ -173,7 +176,9 @@ static struct kmem_cache *gka_tunnel_cache __read_mostly;
 int gka_tunnel_module_init(void)
 {
 	/* Charged to whoever made the device. */
-	gka_tunnel_cache = KMEM_CACHE(gka_tunnel, SLAB_ACCOUNT);
+	gka_tunnel_cache = kmem_cache_create("gre_keepalive_tunnel",
+					     sizeof(struct gka_tunnel), 0,
+					     SLAB_ACCOUNT, NULL);
 	return gka_tunnel_cache ? 0 : -ENOMEM;
 }
 
