@@ -105,6 +105,9 @@ static int link_attr_cb(const struct nlattr *attr, void *data)
 	if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
 	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 		tb[IFLA_IFNAME] = attr;
+	if (mnl_attr_get_type(attr) == IFLA_PROP_LIST &&
+	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+		tb[IFLA_PROP_LIST] = attr;
 	return MNL_CB_OK;
 }
 
@@ -114,21 +117,32 @@ struct conf_exists {
 	bool *v;	/* by line, as conf->v */
 };
 
+static void mark_name(struct conf_exists *e, const char *name)
+{
+	const struct gk_conf_line *l = gk_conf_find(e->conf, name);
+
+	if (l)
+		e->v[l - e->conf->v] = true;
+}
+
 static int mark_exists(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
 	struct conf_exists *e = data;
-	const struct gk_conf_line *l;
+	const struct nlattr *alt;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct ifinfomsg)))
 		return MNL_CB_OK;
 	mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, tb);
-	if (!tb[IFLA_IFNAME])
-		return MNL_CB_OK;
-	l = gk_conf_find(e->conf, mnl_attr_get_str(tb[IFLA_IFNAME]));
-	if (l)
-		e->v[l - e->conf->v] = true;
+	if (tb[IFLA_IFNAME])
+		mark_name(e, mnl_attr_get_str(tb[IFLA_IFNAME]));
+	/* A line may name the tunnel by one of its alternative names. */
+	if (tb[IFLA_PROP_LIST])
+		mnl_attr_for_each_nested(alt, tb[IFLA_PROP_LIST])
+			if (mnl_attr_get_type(alt) == IFLA_ALT_IFNAME &&
+			    mnl_attr_validate(alt, MNL_TYPE_NUL_STRING) == 0)
+				mark_name(e, mnl_attr_get_str(alt));
 	return MNL_CB_OK;
 }
 
@@ -141,7 +155,8 @@ static int apply_now(const struct gk_apply_opts *a, const struct gk_conf *c)
 	size_t k, n = 0;
 	int failed = 0, i, ret = GK_EXIT_FAIL;
 
-	todo = calloc(c->n + 1, sizeof(*todo));
+	/* A DEV given twice is applied twice: harmless, and counted here. */
+	todo = calloc(c->n + a->ndevs + 1, sizeof(*todo));
 	if (!todo)
 		return GK_EXIT_FAIL;
 	for (i = 0; i < a->ndevs; i++) {
@@ -229,6 +244,14 @@ static int seen_add(struct follower *f, __u32 ifindex, const char *name)
 }
 
 /* An interface ifindex is called name now: apply its line if it is new. */
+/* The module went or came back: its family, perhaps another id. */
+static void follow_disconnect(struct follower *f)
+{
+	if (f->nl_open)
+		gk_nl_close(&f->nl);
+	f->nl_open = false;
+}
+
 static void follow_link(struct follower *f, __u32 ifindex, const char *name)
 {
 	const struct gk_conf_line *l;
@@ -253,16 +276,11 @@ static void follow_link(struct follower *f, __u32 ifindex, const char *name)
 		}
 		f->nl_open = true;
 	}
-	if (apply_line(&f->nl, &f->conf, l) < 0)
+	/* After a failure, a fresh socket: nothing left unread on it. */
+	if (apply_line(&f->nl, &f->conf, l) < 0) {
 		f->failures++;
-}
-
-/* The module went or came back: its family, perhaps another id. */
-static void follow_disconnect(struct follower *f)
-{
-	if (f->nl_open)
-		gk_nl_close(&f->nl);
-	f->nl_open = false;
+		follow_disconnect(f);
+	}
 }
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
@@ -288,20 +306,24 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /*
- * Every interface of this namespace through cb (RTM_GETLINK dump).
- * Returns 0, or -1 with errno: EINTR if interfaces came or went while it
- * ran (NLM_F_DUMP_INTR), and some may have been missed.
+ * Every interface of this namespace through cb (RTM_GETLINK dump), all of
+ * it even where the kernel flags it NLM_F_DUMP_INTR (libmnl's
+ * mnl_cb_run() would stop there): then *intr is set, as interfaces came
+ * or went while it ran and some may have been missed. Returns 0, or -1
+ * with errno.
  */
-static int scan_links_once(mnl_cb_t cb, void *data)
+static int scan_links_once(mnl_cb_t cb, void *data, bool *intr)
 {
 	char buf[GK_NL_BUF_SIZE];
+	const struct nlmsghdr *msg;
 	struct mnl_socket *sock;
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *rtg;
 	unsigned int portid;
 	__u32 seq = (__u32)time(NULL);
 	ssize_t n;
-	int ret = -1, err;
+	int ret = -1, err, rem;
+	bool done = false;
 
 	sock = mnl_socket_open(NETLINK_ROUTE);
 	if (!sock || mnl_socket_bind(sock, 0, MNL_SOCKET_AUTOPID) < 0)
@@ -315,18 +337,36 @@ static int scan_links_once(mnl_cb_t cb, void *data)
 	rtg->rtgen_family = AF_PACKET;
 	if (mnl_socket_sendto(sock, nlh, nlh->nlmsg_len) < 0)
 		goto out;
-	for (;;) {
+	while (!done) {
 		n = mnl_socket_recvfrom(sock, buf, sizeof(buf));
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			goto out;
 		}
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (ret <= MNL_CB_STOP)
-			break;
+		msg = (const struct nlmsghdr *)buf;
+		for (rem = (int)n; !done && mnl_nlmsg_ok(msg, rem);
+		     msg = mnl_nlmsg_next(msg, &rem)) {
+			if (!mnl_nlmsg_portid_ok(msg, portid) ||
+			    !mnl_nlmsg_seq_ok(msg, seq)) {
+				errno = ESRCH;
+				goto out;
+			}
+			if (msg->nlmsg_flags & NLM_F_DUMP_INTR)
+				*intr = true;
+			if (msg->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(msg);
+
+				errno = msg->nlmsg_len >= mnl_nlmsg_size(sizeof(*e)) &&
+					e->error < 0 ? -e->error : EPROTO;
+				goto out;
+			}
+			done = msg->nlmsg_type == NLMSG_DONE;
+			if (!done && cb(msg, data) == MNL_CB_ERROR)
+				goto out;
+		}
 	}
-	ret = ret < 0 ? -1 : 0;
+	ret = 0;
 out:
 	err = errno;
 	if (sock)
@@ -336,24 +376,27 @@ out:
 }
 
 /*
- * A scan that interfaces came or went during is done again: cb must not
- * mind seeing an interface twice. Returns 0 or -1 (reported).
+ * A scan that interfaces came or went during is done again (cb must not
+ * mind seeing an interface twice); one that never settles is taken as it
+ * is, with a warning, as ip does. Returns 0 or -1 (reported).
  */
 #define SCAN_TRIES 5
 
 static int scan_links(mnl_cb_t cb, void *data)
 {
-	int ret, tries = 0, err;
+	int ret, tries = 0;
+	bool intr;
 
-	do
-		ret = scan_links_once(cb, data);
-	while (ret < 0 && errno == EINTR && ++tries < SCAN_TRIES);
-	if (ret < 0) {
-		err = errno;
+	do {
+		intr = false;
+		ret = scan_links_once(cb, data, &intr);
+	} while (!ret && intr && ++tries < SCAN_TRIES);
+	if (ret < 0)
 		fprintf(stderr, PROG ": cannot list interfaces: %s\n",
-			err == EINTR ? "they kept changing while being listed" :
-				       strerror(err));
-	}
+			strerror(errno));
+	else if (intr)
+		fputs(PROG ": warning: interfaces kept changing while listed; some may be missed\n",
+		      stderr);
 	return ret;
 }
 

@@ -622,6 +622,11 @@ static int cmd_show(const struct gk_args *a)
 		ret = gk_nl_talk(&nl, nlh, show_cb, &l, &e);
 	} while (ret < 0 && e.err == EAGAIN && ++tries < SHOW_DUMP_TRIES);
 	gk_nl_close(&nl);
+	/* Still changing: what the last one saw, as ip does. */
+	if (ret < 0 && e.err == EAGAIN) {
+		fprintf(stderr, PROG ": warning: %s\n", e.msg);
+		ret = 0;
+	}
 	if (ret < 0)
 		gk_nl_perror(&e);
 	else

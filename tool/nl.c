@@ -169,8 +169,6 @@ static int talk_done_cb(const struct nlmsghdr *nlh, void *data)
 	struct talk_ctx *ctx = data;
 	int err;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		ctx->intr = true;
 	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err)) {
 		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 		if (err < 0) {
@@ -181,20 +179,11 @@ static int talk_done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_STOP;
 }
 
-static int talk_ok_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(void)data;
-	return MNL_CB_OK;
-}
-
 static int talk_data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk_ctx *ctx = data;
 	int ret;
 
-	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-		ctx->intr = true;
 	if (!ctx->cb)
 		return MNL_CB_OK;
 	errno = 0;
@@ -204,46 +193,40 @@ static int talk_data_cb(const struct nlmsghdr *nlh, void *data)
 	return ret;
 }
 
-/* Does the buffer hold the end of a dump (or an error that ends it)? */
-static bool ends_dump(const char *buf, ssize_t len)
+/*
+ * mnl_cb_run2() without its stop at a message flagged NLM_F_DUMP_INTR: a
+ * dump that devices came or went during is read whole, as another would
+ * be, and flagged in ctx; the caller decides what to make of it.
+ */
+static int talk_run(const char *buf, ssize_t n, unsigned int seq,
+		    unsigned int portid, struct talk_ctx *ctx)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-	int rem = (int)len;
+	int rem = (int)n, ret = MNL_CB_OK;
 
-	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem))
-		if (nlh->nlmsg_type == NLMSG_DONE ||
-		    nlh->nlmsg_type == NLMSG_ERROR)
-			return true;
-	return false;
-}
-
-/*
- * libmnl stops at the first message flagged NLM_F_DUMP_INTR (EINTR): read
- * the rest of that dump, the n bytes in nl->buf first, so that the next
- * request starts on a clean socket. Returns 0, or -1 with errno.
- */
-static int drain_dump(struct gk_nl *nl, ssize_t n)
-{
-	while (!ends_dump(nl->buf, n)) {
-		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_len);
-		if (n < 0 && errno != EINTR)
-			return -1;
-		if (n < 0)
-			n = 0;
+	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+		if (!mnl_nlmsg_portid_ok(nlh, portid) ||
+		    !mnl_nlmsg_seq_ok(nlh, seq)) {
+			errno = ESRCH;
+			return MNL_CB_ERROR;
+		}
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			ctx->intr = true;
+		if (nlh->nlmsg_type == NLMSG_ERROR)
+			ret = talk_error_cb(nlh, ctx);
+		else if (nlh->nlmsg_type == NLMSG_DONE)
+			ret = talk_done_cb(nlh, ctx);
+		else if (nlh->nlmsg_type >= NLMSG_MIN_TYPE)
+			ret = talk_data_cb(nlh, ctx);
+		if (ret <= MNL_CB_STOP)
+			return ret;
 	}
-	return 0;
+	return ret;
 }
 
 int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	       void *data, struct gk_nl_err *e)
 {
-	/* libmnl wants it writable; a type without a callback is ignored. */
-	mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
-		[NLMSG_NOOP]	= talk_ok_cb,
-		[NLMSG_ERROR]	= talk_error_cb,
-		[NLMSG_DONE]	= talk_done_cb,
-		[NLMSG_OVERRUN]	= talk_ok_cb,
-	};
 	struct talk_ctx ctx = { .cb = cb, .data = data, .e = e };
 	ssize_t n;
 	int ret;
@@ -263,18 +246,7 @@ int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 			return -1;
 		}
 		errno = 0;
-		ret = mnl_cb_run2(nl->buf, n, nlh->nlmsg_seq, nl->portid,
-				  talk_data_cb, &ctx, ctl_cbs,
-				  ARRAY_SIZE(ctl_cbs));
-		if (ret == MNL_CB_ERROR && errno == EINTR && !e->err) {
-			ctx.intr = true;
-			ret = drain_dump(nl, n);
-			if (ret < 0) {
-				e->err = errno;
-				return -1;
-			}
-			break;
-		}
+		ret = talk_run(nl->buf, n, nlh->nlmsg_seq, nl->portid, &ctx);
 		if (ret != MNL_CB_OK)
 			break;
 	}
@@ -283,7 +255,7 @@ int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	if (!e->err && ctx.intr) {
 		e->err = EAGAIN;
 		snprintf(e->msg, sizeof(e->msg),
-			 "devices came or went during the dump, its list may be incomplete");
+			 "devices came or went during the dump: it may have missed or repeated some");
 	}
 	return e->err ? -1 : 0;
 }

@@ -72,7 +72,8 @@ struct nlmsghdr *gk_nl_request(struct gk_nl *nl, __u8 cmd, __u16 flags);
  * Send nlh and read until its acknowledgment or the end of its dump,
  * passing every data message to cb. Returns 0, or -1 with e filled in;
  * EAGAIN if the kernel flagged the dump as interrupted (devices came or
- * went while it ran): asked again, it may be whole.
+ * went while it ran): cb has seen all of it, which may have missed or
+ * repeated some; asked again, it may be whole.
  */
 int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 	       void *data, struct gk_nl_err *e);
