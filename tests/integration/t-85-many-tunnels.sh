@@ -83,34 +83,22 @@ touch /tmp/t85-churn
 	done
 ) &
 churn=$!
-done_ok=0 bad=0 failed=0
+# The tunnels stay put while other devices come and go: the dump resumes
+# at the device it stopped after, so each of them is listed exactly once
+# (the tool asks again when the kernel flags a dump, and warns if it never
+# settles).
+done_ok=0
 for run in 1 2 3 4 5 6 7 8 9 10; do
-	if in_ns a gre-keepalive -j show > /tmp/t85-json 2> /tmp/t85-err; then
-		dump_ok=1
-	else
-		dump_ok=0
-	fi
-	if [ $dump_ok = 1 ]; then
-		tr '{' '\n' < /tmp/t85-json | sed -n 's/.*"ifname": *"\([^"]*\)".*/\1/p' |
-			grep '^ka' > /tmp/t85-names
-		if [ "$(sort -u /tmp/t85-names | wc -l)" = $N ] &&
-		   [ "$(wc -l < /tmp/t85-names)" = $N ]; then
-			done_ok=$((done_ok + 1))
-		else
-			bad=$((bad + 1))
-		fi
-	elif grep -q "came or went" /tmp/t85-err; then
-		failed=$((failed + 1))
-	else
-		bad=$((bad + 1))
-		cat /tmp/t85-err
-	fi
+	in_ns a gre-keepalive -j show > /tmp/t85-json 2> /tmp/t85-err &&
+		tr '{' '\n' < /tmp/t85-json |
+		sed -n 's/.*"ifname":"\(ka[0-9]*\)".*/\1/p' > /tmp/t85-names &&
+		[ "$(sort -u /tmp/t85-names | wc -l)" = $N ] &&
+		[ "$(wc -l < /tmp/t85-names)" = $N ] &&
+		done_ok=$((done_ok + 1))
 done
 rm -f /tmp/t85-churn
 wait $churn
-check_eq "dumps while devices come and go: none wrong (complete $done_ok, said interrupted $failed)" \
-	0 $bad
-check "and most are complete" [ $done_ok -ge 5 ]
+check_eq "10 dumps while devices come and go list every tunnel once" 10 $done_ok
 
 # --- A storm, logged in short -------------------------------------------------
 blackhole
