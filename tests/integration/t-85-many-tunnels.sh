@@ -13,7 +13,8 @@
 . /tests/integration/lib.sh
 
 N=200	# ~210 bytes of netlink each: a dump takes two rounds of 32 KiB
-# 2 s x 3: 600 probes a second would be all a debug kernel under TCG does.
+# 2 s x 3, 100 probes a second: room for a debug kernel under TCG on a
+# busy host, which can stall a vCPU for seconds.
 IVL=2000
 
 topology
