@@ -219,14 +219,19 @@ static ktime_t gka_first_delay(u32 interval_ms)
 /*
  * How late a probe may be, so that the timers of many tunnels expire
  * together, one wakeup for several probes: 1% of the interval, at most
- * 10 ms. Slack never adds up (each expiry is the last one plus the
- * interval, not the moment it ran: gka_forward()), so the detection
- * window, interval times retries, grows by one slack at most.
+ * 4 ms (a 250 Hz tick, the coarsest Debian's kernels have). More would
+ * send a hub's probes in bursts: 10,000 tunnels at 10 s are 10 probes
+ * every 10 ms, and 10 ms of slack made that 34. Slack never adds up
+ * (each expiry is the last one plus the interval, not the moment it ran:
+ * gka_forward()), so the detection window, interval times retries, grows
+ * by one slack at most.
  */
+#define GKA_SLACK_MAX_NS	(4 * NSEC_PER_MSEC)
+
 static u64 gka_slack_ns(u32 interval_ms)
 {
 	return min_t(u64, (u64)interval_ms * (NSEC_PER_MSEC / 100),
-		     10 * NSEC_PER_MSEC);
+		     GKA_SLACK_MAX_NS);
 }
 
 static void gka_arm(struct gka_keepalive *ka, u32 interval_ms)
