@@ -60,7 +60,9 @@ struct follower {
 
 static volatile sig_atomic_t reload_requested;
 
-static void log_applied(const struct gk_conf *c, const struct gk_conf_line *l)
+/* flush: for --follow, whose lines are a log read as it goes. */
+static void log_applied(const struct gk_conf *c, const struct gk_conf_line *l,
+			bool flush)
 {
 	const struct gk_settings *s = &l->set;
 
@@ -74,7 +76,8 @@ static void log_applied(const struct gk_conf *c, const struct gk_conf_line *l)
 	if (s->has_reflect)
 		printf(", reflect %s", s->reflect ? "on" : "off");
 	printf(" (%s:%u)\n", c->file, l->lineno);
-	fflush(stdout);
+	if (flush)
+		fflush(stdout);
 }
 
 /*
@@ -92,7 +95,7 @@ static int apply_line(struct gk_nl *nl, const struct gk_conf *c,
 			strerror(e.err));
 		return -1;
 	}
-	log_applied(c, l);
+	log_applied(c, l, true);
 	return 0;
 }
 
@@ -146,6 +149,40 @@ static int mark_exists(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * Lines l[0..n) sent together, each its own change, reported as
+ * apply_line() would. Returns failed plus the lines that failed, or -1 if
+ * the batch could not be sent or answered (reported).
+ */
+static int apply_batch(struct gk_nl *nl, const struct gk_conf *c,
+		       const struct gk_conf_line **l, size_t n, int failed)
+{
+	struct gk_nl_set_req req[GK_NL_SET_BATCH];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		req[i].dev = l[i]->dev;
+		req[i].s = &l[i]->set;
+	}
+	if (gk_nl_set_many(nl, req, n) < 0) {
+		fprintf(stderr, PROG ": cannot talk to the kernel: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!req[i].e.err) {
+			log_applied(c, l[i], false);
+			continue;
+		}
+		fprintf(stderr, PROG ": %s (%s:%u): %s (%s)\n", l[i]->dev,
+			c->file, l[i]->lineno,
+			req[i].e.msg[0] ? req[i].e.msg : "cannot enable keepalive",
+			strerror(req[i].e.err));
+		failed++;
+	}
+	return failed;
+}
+
 /* apply [DEV...]: the lines of tunnels that exist now. */
 static int apply_now(const struct gk_apply_opts *a, const struct gk_conf *c)
 {
@@ -193,12 +230,14 @@ static int apply_now(const struct gk_apply_opts *a, const struct gk_conf *c)
 		ret = GK_EXIT_FAIL;
 		goto out;
 	}
-	for (k = 0; k < n; k++)
-		if (apply_line(&nl, c, todo[k]) < 0)
-			failed++;
+	for (k = 0; k < n && failed >= 0; k += GK_NL_SET_BATCH)
+		failed = apply_batch(&nl, c, todo + k,
+				     n - k < GK_NL_SET_BATCH ? n - k : GK_NL_SET_BATCH,
+				     failed);
 	gk_nl_close(&nl);
 	ret = failed ? GK_EXIT_FAIL : GK_EXIT_OK;
 out:
+	fflush(stdout);
 	free(exists.v);
 	free(todo);
 	return ret;

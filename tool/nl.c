@@ -103,12 +103,12 @@ struct nlmsghdr *gk_nl_request(struct gk_nl *nl, __u8 cmd, __u16 flags)
 			    flags);
 }
 
-int gk_nl_set(struct gk_nl *nl, const char *dev, const struct gk_settings *s,
-	      struct gk_nl_err *e)
-{
-	struct nlmsghdr *nlh;
+static int ack_parse(const struct nlmsghdr *nlh, struct gk_nl_err *e);
 
-	nlh = gk_nl_request(nl, GRE_KEEPALIVE_CMD_TUNNEL_SET, NLM_F_ACK);
+/* TUNNEL_SET for dev with s, into the buffer at nlh's place. */
+static void put_set(struct nlmsghdr *nlh, const char *dev,
+		    const struct gk_settings *s)
+{
 	mnl_attr_put_strz(nlh, GRE_KEEPALIVE_A_TUNNEL_IFNAME, dev);
 	if (s->has_enabled)
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_ENABLED, s->enabled);
@@ -119,7 +119,68 @@ int gk_nl_set(struct gk_nl *nl, const char *dev, const struct gk_settings *s,
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_RETRIES, s->retries);
 	if (s->has_reflect)
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT, s->reflect);
+}
+
+int gk_nl_set(struct gk_nl *nl, const char *dev, const struct gk_settings *s,
+	      struct gk_nl_err *e)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = gk_nl_request(nl, GRE_KEEPALIVE_CMD_TUNNEL_SET, NLM_F_ACK);
+	put_set(nlh, dev, s);
 	return gk_nl_talk(nl, nlh, NULL, NULL, e);
+}
+
+int gk_nl_set_many(struct gk_nl *nl, struct gk_nl_set_req *v, size_t n)
+{
+	char *batch = calloc(n, GK_NL_SET_MAX);
+	unsigned int first = nl->seq + 1, seq;
+	const struct nlmsghdr *msg;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	size_t i, len = 0, acked = 0;
+	ssize_t got;
+	int rem;
+
+	if (!batch)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memset(&v[i].e, 0, sizeof(v[i].e));
+		v[i].e.err = EPROTO;	/* until its ack says otherwise */
+		nlh = mnl_nlmsg_put_header(batch + len);
+		nlh->nlmsg_type = nl->family;
+		nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+		nlh->nlmsg_seq = ++nl->seq;
+		genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+		genl->cmd = GRE_KEEPALIVE_CMD_TUNNEL_SET;
+		genl->version = GRE_KEEPALIVE_FAMILY_VERSION;
+		put_set(nlh, v[i].dev, v[i].s);
+		len += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	if (mnl_socket_sendto(nl->sock, batch, len) < 0)
+		goto fail;
+	while (acked < n) {
+		got = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buf_len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto fail;
+		msg = (const struct nlmsghdr *)nl->buf;
+		for (rem = (int)got; mnl_nlmsg_ok(msg, rem);
+		     msg = mnl_nlmsg_next(msg, &rem)) {
+			seq = msg->nlmsg_seq - first;
+			if (msg->nlmsg_type != NLMSG_ERROR || seq >= n ||
+			    !mnl_nlmsg_portid_ok(msg, nl->portid))
+				continue;
+			ack_parse(msg, &v[seq].e);
+			acked++;
+		}
+	}
+	free(batch);
+	return 0;
+fail:
+	free(batch);
+	return -1;
 }
 
 static int extack_attr_cb(const struct nlattr *attr, void *data)
@@ -142,25 +203,32 @@ static void parse_extack(const struct nlmsghdr *nlh, unsigned int offset,
 	mnl_attr_parse(nlh, offset, extack_attr_cb, e);
 }
 
-static int talk_error_cb(const struct nlmsghdr *nlh, void *data)
+/* An NLMSG_ERROR: its errno (0 for an ack) and extack message into e. */
+static int ack_parse(const struct nlmsghdr *nlh, struct gk_nl_err *e)
 {
 	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
-	struct talk_ctx *ctx = data;
 	unsigned int offset = sizeof(*err);
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*err)) {
-		ctx->e->err = EBADMSG;
-		return MNL_CB_ERROR;
+		e->err = EBADMSG;
+		return -1;
 	}
 	/* Unless capped, the error quotes our whole request. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
 	    err->msg.nlmsg_len > sizeof(err->msg))
 		offset += err->msg.nlmsg_len - sizeof(err->msg);
-	parse_extack(nlh, offset, ctx->e);
-	ctx->e->err = -err->error;
-	if (!err->error && ctx->e->msg[0])
-		fprintf(stderr, "gre-keepalive: warning: %s\n", ctx->e->msg);
-	return MNL_CB_STOP;
+	parse_extack(nlh, offset, e);
+	e->err = -err->error;
+	if (!err->error && e->msg[0])
+		fprintf(stderr, "gre-keepalive: warning: %s\n", e->msg);
+	return 0;
+}
+
+static int talk_error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk_ctx *ctx = data;
+
+	return ack_parse(nlh, ctx->e) < 0 ? MNL_CB_ERROR : MNL_CB_STOP;
 }
 
 /* The end of a dump, possibly carrying the error that cut it short. */

@@ -85,6 +85,26 @@ int gk_nl_talk(struct gk_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
 int gk_nl_set(struct gk_nl *nl, const char *dev, const struct gk_settings *s,
 	      struct gk_nl_err *e);
 
+/* One TUNNEL_SET of a batch, and what the kernel said to it. */
+struct gk_nl_set_req {
+	const char *dev;
+	const struct gk_settings *s;
+	struct gk_nl_err e;
+};
+
+/* The longest TUNNEL_SET: headers, a name, four u32 attributes. */
+#define GK_NL_SET_MAX	128
+
+/*
+ * gk_nl_set() for each of v[0..n), in one send: each is still a change of
+ * its own, with its own answer in v[i].e, the kernel applies them in
+ * order. For a hub's thousands of tunnels, a batch at a time (the answers
+ * must fit the socket's receive buffer: GK_NL_SET_BATCH). Returns 0, or -1
+ * with errno if the batch could not be sent or its answers read.
+ */
+#define GK_NL_SET_BATCH	64
+int gk_nl_set_many(struct gk_nl *nl, struct gk_nl_set_req *v, size_t n);
+
 /* "gre-keepalive: <extack message> (<strerror>)" on stderr. */
 void gk_nl_perror(const struct gk_nl_err *e);
 
