@@ -9,6 +9,8 @@
 # GKA_OUT=DIR writes the build, initramfs and log there instead of build/
 # (two runs side by side). GKA_GUEST_ENV="NAME=VALUE,..." is exported to
 # the tests in the guest (GKA_NLFUZZ_SEED=N replays a fuzz run).
+# GKA_MEM=MB and GKA_SMP=N give the guest that much memory and that many
+# vCPUs instead of the flavour's default (512 or 1536 MB) and 2.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=${GKA_OUT:-$REPO_ROOT/build}
@@ -52,5 +54,5 @@ kos+=("${tools[@]}")
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/quick-$flavour.cpio.gz" "$rel" \
 	"${extra[@]}" "${kos[@]}" 2>/dev/null
 exec "$REPO_ROOT/scripts/run-guest.sh" "$kernel" "$OUT/quick-$flavour.cpio.gz" \
-	"$OUT/quick-$flavour.log" 1800 "$mem" \
+	"$OUT/quick-$flavour.log" 1800 "${GKA_MEM:-$mem}" \
 	"gka.mode=${GKA_MODE:-tests} ${2:+gka.only=$2} ${GKA_GUEST_ENV:+gka.env=$GKA_GUEST_ENV}"
