@@ -253,9 +253,9 @@ cap_ready() { read -r KA < $CAP && [ "$KA" = ready ]; }
 # cache that cannot be made, and every sysctl registration that fails),
 # which the guest runner would take for splats on the console. While
 # faults are injected the console is quiet and the kernel log is recorded
-# instead, then judged here: none of
-# the runner's splats but "Call Trace:", no duplicate name, and no stack
-# dump but those allocation failure reports.
+# instead, then judged here: none of the runner's splats but "Call
+# Trace:", no duplicate name, and no stack dump but those allocation
+# failure reports.
 SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|RCU detected stall|rcu_sched detected|hung_task|waiting for .* to become free'
 ALLOC_RE='page allocation failure:|vmalloc error:|percpu: allocation failed|kmem_cache_create.* failed with error'
 DUP_RE='duplicate|EEXIST'
