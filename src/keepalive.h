@@ -15,7 +15,6 @@
 #include "state.h"
 
 struct gka_tunnel;
-struct net;
 
 struct gka_keepalive {
 	spinlock_t lock;		/* protects everything below */

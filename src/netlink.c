@@ -120,7 +120,8 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 /*
  * What gka_fill() puts in one message: a burst of 10,000 events is 10,000
  * of these, not of NLMSG_GOODSIZE. The SUSPENDED reasons are literals
- * well under GKA_WHY_MAX (a longer one would lose events, not corrupt).
+ * well under GKA_WHY_MAX (a longer one would fail the message: events
+ * and GET, with a warning).
  */
 #define GKA_WHY_MAX 128
 

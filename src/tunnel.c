@@ -63,7 +63,8 @@ static struct net *gka_underlay_of(const struct net_device *dev)
 #define GKA_LOG_WINDOW	(5 * HZ)
 
 static DEFINE_SPINLOCK(gka_log_lock);
-static u64 gka_log_window_start;	/* jiffies64: a router's quiet month */
+/* jiffies64: 32-bit jiffies wrap, and time_after() errs past 2^31. */
+static u64 gka_log_window_start;
 static unsigned int gka_log_lines;	/* in this window */
 static unsigned int gka_log_missed;	/* not yet reported */
 
