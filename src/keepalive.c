@@ -219,9 +219,9 @@ static ktime_t gka_first_delay(u32 interval_ms)
 /*
  * How late a probe may be, so that the timers of many tunnels expire
  * together, one wakeup for several probes: 1% of the interval, at most
- * 4 ms (one tick at Debian's HZ=250). More would
- * send a hub's probes in bursts: 10,000 tunnels at 10 s are 10 probes
- * every 10 ms, and 10 ms of slack made that 34. Slack never adds up
+ * 4 ms (one tick at Debian's HZ=250). More would send a hub's probes in
+ * bursts: 10,000 tunnels at 10 s are 10 probes every 10 ms, and 10 ms of
+ * slack made that 34. Slack never adds up
  * (each expiry is the last one plus the interval, not the moment it ran:
  * gka_forward()), so the detection window, interval times retries, grows
  * by one slack at most.
