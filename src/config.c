@@ -32,6 +32,15 @@ int gka_check_retries(u32 retries, const char **why)
 	return 0;
 }
 
+int gka_check_dscp(u32 dscp, const char **why)
+{
+	if (dscp > 63) {
+		*why = "DSCP out of range 0..63";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		     const char **why)
 {

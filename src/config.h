@@ -18,6 +18,7 @@ struct in6_addr;
 /* Returns 0, or -EINVAL with *@why naming the problem. */
 int gka_check_interval(u32 interval_ms, const char **why);
 int gka_check_retries(u32 retries, const char **why);
+int gka_check_dscp(u32 dscp, const char **why);
 
 /*
  * Who may make the module work for a tunnel. Probes leave, hooks sit and

@@ -124,35 +124,65 @@ static int gka_permit(const struct gka_caller *who, struct gka_tunnel *kt,
  * One log line and one event per change, once all of it is applied: the
  * event carries the whole new state, its reason the weightiest part.
  */
+static const char *gka_variants_name(const struct gka_reflector *rf)
+{
+	if (rf->nat && rf->overlay)
+		return " (NAT'd and overlay-addressed peers too)";
+	if (rf->nat)
+		return " (NAT'd peers too)";
+	if (rf->overlay)
+		return " (overlay-addressed peers too)";
+	return "";
+}
+
 static void gka_announce(struct gka_tunnel *kt, bool enabled, bool disabled,
 			 bool timing, bool reflecting)
 {
-	const char *reflection = "";
+	const char *reflection = "", *variants = "";
 	enum gre_keepalive_reason reason;
 
-	if (reflecting)
+	if (reflecting) {
 		reflection = kt->rf.on ? ", reflection on" : ", reflection off";
+		variants = gka_variants_name(&kt->rf);
+	}
 	if (enabled) {
-		gka_log(kt, "%s: keepalive %u ms, retries %u%s\n", kt->dev->name,
-			kt->ka.interval_ms, kt->ka.retries, reflection);
+		gka_log(kt, "%s: keepalive %u ms, retries %u, DSCP %u%s%s\n",
+			kt->dev->name, kt->ka.interval_ms, kt->ka.retries,
+			kt->ka.dscp, reflection, variants);
 		reason = GRE_KEEPALIVE_REASON_ENABLED;
 	} else if (disabled) {
-		gka_log(kt, "%s: keepalive disabled%s\n", kt->dev->name,
-			reflection);
+		gka_log(kt, "%s: keepalive disabled%s%s\n", kt->dev->name,
+			reflection, variants);
 		reason = GRE_KEEPALIVE_REASON_DISABLED;
 	} else if (timing) {
-		gka_log(kt, "%s: keepalive%s changed to %u ms, retries %u%s\n",
+		gka_log(kt, "%s: keepalive%s changed to %u ms, retries %u, DSCP %u%s%s\n",
 			kt->dev->name, kt->ka.enabled ? "" : " (off)",
-			kt->ka.interval_ms, kt->ka.retries, reflection);
+			kt->ka.interval_ms, kt->ka.retries, kt->ka.dscp,
+			reflection, variants);
 		reason = GRE_KEEPALIVE_REASON_CHANGED;
 	} else if (reflecting) {
-		gka_log(kt, "%s: keepalive reflection %s\n", kt->dev->name,
-			kt->rf.on ? "on" : "off");
+		gka_log(kt, "%s: keepalive reflection %s%s\n", kt->dev->name,
+			kt->rf.on ? "on" : "off", variants);
 		reason = GRE_KEEPALIVE_REASON_REFLECT_CHANGED;
 	} else {
 		return;
 	}
 	gka_notify(kt, reason);
+}
+
+/*
+ * The peer variants answer probes the standard reflection refuses; they
+ * are defined for IPv4 gre, whose single peer they send to.
+ */
+static int gka_check_variants(struct gka_tunnel *kt, bool nat, bool overlay,
+			      const char **why)
+{
+	if ((nat || overlay) && strcmp(kt->dev->rtnl_link_ops->kind, "gre")) {
+		*why = nat ? "reflect-nat applies to point-to-point gre tunnels only" :
+			     "reflect-overlay applies to point-to-point gre tunnels only";
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
@@ -164,12 +194,20 @@ int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 	u32 retries = c->set & GKA_SET_RETRIES ? c->retries : ka->retries;
 	bool enable = c->set & GKA_SET_ENABLED ? c->enabled : ka->enabled;
 	bool reflect = c->set & GKA_SET_REFLECT ? c->reflect : kt->rf.on;
+	u8 dscp = c->set & GKA_SET_DSCP ? c->dscp : ka->dscp;
+	bool nat = c->set & GKA_SET_REFLECT_NAT ? c->reflect_nat : kt->rf.nat;
+	bool overlay = c->set & GKA_SET_REFLECT_OVERLAY ? c->reflect_overlay :
+							 kt->rf.overlay;
 	bool enabling = enable && !ka->enabled;
 	bool disabling = !enable && ka->enabled;
+	bool variants = nat != kt->rf.nat || overlay != kt->rf.overlay;
 	bool reflecting;
-	bool timing = interval != ka->interval_ms || retries != ka->retries;
+	bool timing = interval != ka->interval_ms || retries != ka->retries ||
+		      dscp != ka->dscp;
 	struct gka_privilege need = {
 		.underlay = (reflect && !kt->rf.on) ||
+			    (nat && !kt->rf.nat) ||
+			    (overlay && !kt->rf.overlay) ||
 			    (enable && (enabling || timing)),
 	};
 	int err;
@@ -178,6 +216,10 @@ int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 	err = gka_check_interval(interval, why);
 	if (!err)
 		err = gka_check_retries(retries, why);
+	if (!err)
+		err = gka_check_dscp(dscp, why);
+	if (!err)
+		err = gka_check_variants(kt, nat, overlay, why);
 	if (err)
 		return err;
 	if (enable && (enabling || interval != ka->interval_ms))
@@ -202,8 +244,13 @@ int gka_apply(struct gka_tunnel *kt, const struct gka_change *c,
 			return err;
 		}
 	}
-	if (timing)
+	if (variants)
+		gka_reflect_set_variants(kt, nat, overlay);
+	reflecting |= variants;
+	if (timing) {
 		gka_keepalive_set_timing(kt, interval, retries);
+		gka_keepalive_set_dscp(kt, dscp);
+	}
 	if (enabling) {
 		gka_keepalive_set_enabled(kt, true);
 		gka_sync(kt);
@@ -236,6 +283,7 @@ void gka_info(struct gka_tunnel *kt, struct gka_info *info)
 	info->line_up = ka->state.line_up;
 	info->interval_ms = ka->interval_ms;
 	info->retries = ka->retries;
+	info->dscp = ka->dscp;
 	info->counter = ka->state.counter;
 	info->stat[GKA_STAT_PROBES_SENT] = ka->probes_sent;
 	info->stat[GKA_STAT_PROBE_ERRORS] = ka->probe_errors;
@@ -247,6 +295,8 @@ void gka_info(struct gka_tunnel *kt, struct gka_info *info)
 
 	spin_lock_bh(&rf->lock);
 	info->reflect = rf->on;
+	info->reflect_nat = rf->nat;
+	info->reflect_overlay = rf->overlay;
 	info->stat[GKA_STAT_REFLECTED] = rf->reflected;
 	info->stat[GKA_STAT_PASSED] = rf->passed;
 	spin_unlock_bh(&rf->lock);
@@ -321,7 +371,7 @@ int gka_dev_event(struct gka_tunnel *kt, unsigned long event)
 }
 
 struct gka_tunnel *gka_attach(struct net_device *dev, u32 interval_ms,
-			      u32 retries, bool reflect, int *err)
+			      u32 retries, u8 dscp, bool reflect, int *err)
 {
 	struct gka_tunnel *kt;
 	struct gka_ends ends;
@@ -334,7 +384,7 @@ struct gka_tunnel *gka_attach(struct net_device *dev, u32 interval_ms,
 		return NULL;
 	}
 	kt->usable = !gka_tunnel_read(dev, &m, &ends, &kt->unusable_why);
-	gka_keepalive_init(kt, interval_ms, retries);
+	gka_keepalive_init(kt, interval_ms, retries, dscp);
 	if (kt->usable)
 		kt->ka.match = m;
 	gka_reflect_init(kt, reflect, &ends);

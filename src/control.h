@@ -20,6 +20,9 @@ struct user_namespace;
 #define GKA_SET_RETRIES		BIT(1)
 #define GKA_SET_ENABLED		BIT(2)
 #define GKA_SET_REFLECT		BIT(3)
+#define GKA_SET_DSCP		BIT(4)
+#define GKA_SET_REFLECT_NAT	BIT(5)
+#define GKA_SET_REFLECT_OVERLAY	BIT(6)
 
 struct gka_change {
 	unsigned int set;
@@ -27,6 +30,9 @@ struct gka_change {
 	u32 retries;
 	bool enabled;
 	bool reflect;
+	u8 dscp;
+	bool reflect_nat;
+	bool reflect_overlay;
 };
 
 /* Who asks, as each front end can tell; NULL for the module itself. */
@@ -67,6 +73,9 @@ struct gka_info {
 	bool line_up;
 	bool admin_up;
 	bool reflect;
+	bool reflect_nat;
+	bool reflect_overlay;
+	u8 dscp;
 	u32 interval_ms;
 	u32 retries;
 	u32 counter;
@@ -89,7 +98,7 @@ void gka_info(struct gka_tunnel *kt, struct gka_info *info);
 
 /* A new tunnel device, with what it gets when first enabled. */
 struct gka_tunnel *gka_attach(struct net_device *dev, u32 interval_ms,
-			      u32 retries, bool reflect, int *err);
+			      u32 retries, u8 dscp, bool reflect, int *err);
 void gka_detach(struct gka_tunnel *kt);
 /* NETDEV_UP, _DOWN, _CHANGE: an error for a hook it could not get. */
 int gka_dev_event(struct gka_tunnel *kt, unsigned long event);

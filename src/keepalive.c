@@ -8,6 +8,7 @@
 #include <linux/ip.h>
 #include <linux/math64.h>
 #include <linux/netdevice.h>
+#include <linux/pkt_sched.h>
 #include <linux/random.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
@@ -19,22 +20,34 @@
 #include "notify.h"
 #include "tunnel.h"
 
+/* What one probe carries besides the tunnel's match. */
+struct gka_probe_marks {
+	u8 dscp;
+	u16 id;
+	u32 counter;		/* for the debug line */
+};
+
 /*
  * Where the reply must come back to. A "local any" tunnel's source is
  * whatever its route to the peer picks, so ask the same route the tunnel's
- * own transmit path will use.
+ * own transmit path will use: with "tos inherit" (bit 0 of the tunnel's
+ * TOS) that is the probe's own.
  */
-static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m)
+static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m,
+			      u8 dscp)
 {
 	const struct ip_tunnel *t = netdev_priv(kt->dev);
+	u8 tos = READ_ONCE(t->parms.iph.tos);
 	struct flowi4 fl4 = {};
 	struct rtable *rt;
 
 	if (m->local)
 		return m->local;
+	if (tos & 1)
+		tos = dscp << 2;
 	/* ip_tunnel_update() may be changing these under RTNL. */
 	flowi4_init_output(&fl4, READ_ONCE(t->parms.link), READ_ONCE(t->fwmark),
-			   READ_ONCE(t->parms.iph.tos) & INET_DSCP_MASK,
+			   tos & INET_DSCP_MASK,
 			   RT_SCOPE_UNIVERSE, IPPROTO_GRE, 0, m->remote, 0, 0, 0,
 			   GLOBAL_ROOT_UID);
 	fl4.fl4_gre_key = READ_ONCE(t->parms.o_key);
@@ -48,10 +61,13 @@ static __be32 gka_probe_local(struct gka_tunnel *kt, const struct gka_match *m)
 /*
  * Hand the probe straight to the tunnel's transmit function. With the
  * carrier off the device's qdisc is noop_qdisc, which would drop it; GRE
- * is LLTX, so this is what netpoll does too.
+ * is LLTX, so this is what netpoll does too. The tunnel's encapsulation
+ * puts it in the underlay's queues: there, its priority says it is
+ * control traffic (pfifo_fast's first band, prio's band 0), as the DSCP
+ * says it to the routers on the way.
  */
 static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
-			   u32 counter)
+			   const struct gka_probe_marks *marks)
 {
 	struct net_device *dev = kt->dev;
 	struct netdev_queue *txq;
@@ -60,7 +76,7 @@ static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
 	__be32 local;
 	size_t len;
 
-	local = gka_probe_local(kt, m);
+	local = gka_probe_local(kt, m, marks->dscp);
 	if (!local) {
 		pr_debug("%s: no route to %pI4 for keepalive\n",
 			 dev->name, &m->remote);
@@ -73,17 +89,20 @@ static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
 		return false;
 	skb_reserve(skb, LL_RESERVED_SPACE(dev) + dev->needed_headroom);
 	len = gka_probe_build(skb_put(skb, gka_probe_len(m)),
-			      gka_probe_len(m), m, local);
+			      gka_probe_len(m), m, local, marks->dscp,
+			      marks->id);
 	if (!len) {
 		kfree_skb(skb);
 		return false;
 	}
 	skb_reset_network_header(skb);
 	skb->protocol = htons(ETH_P_IP);
+	skb->priority = TC_PRIO_CONTROL;
 	skb->dev = dev;
 
-	pr_debug("%s: sending keepalive, %pI4->%pI4 (len=%zu ttl=%u), counter=%u\n",
-		 dev->name, &local, &m->remote, len, GKA_INNER_TTL, counter);
+	pr_debug("%s: sending keepalive, %pI4->%pI4 (len=%zu ttl=%u dscp=%u), counter=%u\n",
+		 dev->name, &local, &m->remote, len, GKA_INNER_TTL, marks->dscp,
+		 marks->counter);
 
 	txq = netdev_get_tx_queue(dev, 0);
 	HARD_TX_LOCK(dev, txq, smp_processor_id());
@@ -117,9 +136,10 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 	struct gka_keepalive *ka = container_of(timer, struct gka_keepalive,
 						timer);
 	struct gka_tunnel *kt = container_of(ka, struct gka_tunnel, ka);
+	struct gka_probe_marks marks;
 	enum gka_transition tr;
 	struct gka_match m;
-	u32 interval, counter, unanswered;
+	u32 interval, unanswered;
 	bool sent;
 
 	spin_lock(&ka->lock);
@@ -135,7 +155,9 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 	}
 	m = ka->match;
 	interval = ka->interval_ms;
-	counter = ka->state.counter;
+	marks.counter = ka->state.counter;
+	marks.dscp = ka->dscp;
+	marks.id = ka->probe_id++;
 	spin_unlock(&ka->lock);
 
 	/* Announced before the probe whose reply would bring it back up. */
@@ -146,7 +168,7 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 	}
 
 	rcu_read_lock_bh();
-	sent = gka_send_probe(kt, &m, counter);
+	sent = gka_send_probe(kt, &m, &marks);
 	rcu_read_unlock_bh();
 
 	spin_lock(&ka->lock);
@@ -160,13 +182,17 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 	return HRTIMER_RESTART;
 }
 
-void gka_keepalive_init(struct gka_tunnel *kt, u32 interval_ms, u32 retries)
+void gka_keepalive_init(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
+			u8 dscp)
 {
 	struct gka_keepalive *ka = &kt->ka;
 
 	spin_lock_init(&ka->lock);
 	ka->interval_ms = interval_ms;
 	ka->retries = retries;
+	ka->dscp = dscp;
+	/* Not 0 for every tunnel's first probe: IDs count from anywhere. */
+	ka->probe_id = get_random_u32();
 	ka->state.line_up = true;
 	hrtimer_setup(&ka->timer, gka_timer_fire, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL_SOFT);
@@ -302,6 +328,13 @@ void gka_keepalive_set_match(struct gka_tunnel *kt, const struct gka_match *m)
 {
 	spin_lock_bh(&kt->ka.lock);
 	kt->ka.match = *m;
+	spin_unlock_bh(&kt->ka.lock);
+}
+
+void gka_keepalive_set_dscp(struct gka_tunnel *kt, u8 dscp)
+{
+	spin_lock_bh(&kt->ka.lock);
+	kt->ka.dscp = dscp;
 	spin_unlock_bh(&kt->ka.lock);
 }
 

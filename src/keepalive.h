@@ -22,6 +22,8 @@ struct gka_keepalive {
 	bool active;			/* enabled, usable and admin up; see below */
 	u32 interval_ms;
 	u32 retries;
+	u8 dscp;			/* of the probe's inner header */
+	u16 probe_id;			/* the next probe's IP ID */
 	struct gka_match match;		/* what probes and replies look like */
 	struct gka_state state;
 	u64 probes_sent;
@@ -31,7 +33,8 @@ struct gka_keepalive {
 	struct hrtimer timer;
 };
 
-void gka_keepalive_init(struct gka_tunnel *kt, u32 interval_ms, u32 retries);
+void gka_keepalive_init(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
+			u8 dscp);
 
 /* The rest under RTNL. */
 /* Start or stop probing; a start begins afresh with the line up. */
@@ -41,6 +44,8 @@ void gka_keepalive_set_enabled(struct gka_tunnel *kt, bool on);
 void gka_keepalive_set_timing(struct gka_tunnel *kt, u32 interval_ms,
 			      u32 retries);
 void gka_keepalive_set_match(struct gka_tunnel *kt, const struct gka_match *m);
+/* From the next probe on. */
+void gka_keepalive_set_dscp(struct gka_tunnel *kt, u8 dscp);
 /* Carrier back on: keepalive stopped, the line is Linux's again. */
 void gka_keepalive_restore_carrier(struct gka_tunnel *kt);
 

@@ -38,6 +38,11 @@ module_param(default_retries, uint, 0444);
 MODULE_PARM_DESC(default_retries,
 		 "Unanswered keepalives before the line protocol goes down (1..255, default 3)");
 
+static unsigned int default_dscp = GRE_KEEPALIVE_DSCP_DEFAULT;
+module_param(default_dscp, uint, 0444);
+MODULE_PARM_DESC(default_dscp,
+		 "DSCP of the probes' inner header for tunnels whose DSCP was never set (0..63, default 48: CS6)");
+
 static bool auto_enable;
 module_param(auto_enable, bool, 0444);
 MODULE_PARM_DESC(auto_enable,
@@ -125,8 +130,8 @@ static struct gka_tunnel *gka_track(struct net_device *dev, bool registering)
 				   err);
 		return kt;
 	}
-	kt = gka_attach(dev, default_interval_ms, default_retries, reflect,
-			&err);
+	kt = gka_attach(dev, default_interval_ms, default_retries, default_dscp,
+			reflect, &err);
 	if (kt) {
 		err = gka_sysfs_add(kt);
 		if (err) {
@@ -207,7 +212,8 @@ static int __init gka_init(void)
 	int err;
 
 	if (gka_check_interval(default_interval_ms, &why) ||
-	    gka_check_retries(default_retries, &why)) {
+	    gka_check_retries(default_retries, &why) ||
+	    gka_check_dscp(default_dscp, &why)) {
 		pr_err("bad module parameter: %s\n", why);
 		return -EINVAL;
 	}

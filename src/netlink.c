@@ -29,13 +29,16 @@ static const struct nla_policy gka_get_policy[GRE_KEEPALIVE_A_TUNNEL_IFNAME + 1]
 };
 
 /* Ranges are gka_apply()'s: one checker, one set of messages. */
-static const struct nla_policy gka_set_policy[GRE_KEEPALIVE_A_TUNNEL_REFLECT + 1] = {
+static const struct nla_policy gka_set_policy[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY + 1] = {
 	[GRE_KEEPALIVE_A_TUNNEL_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[GRE_KEEPALIVE_A_TUNNEL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[GRE_KEEPALIVE_A_TUNNEL_ENABLED] = NLA_POLICY_MAX(NLA_U32, 1),
 	[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS] = { .type = NLA_U32 },
 	[GRE_KEEPALIVE_A_TUNNEL_RETRIES] = { .type = NLA_U32 },
 	[GRE_KEEPALIVE_A_TUNNEL_REFLECT] = NLA_POLICY_MAX(NLA_U32, 1),
+	[GRE_KEEPALIVE_A_TUNNEL_DSCP] = NLA_POLICY_MAX(NLA_U32, 63),
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT] = NLA_POLICY_MAX(NLA_U32, 1),
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 enum gka_mcgrp { GKA_MCGRP_EVENTS };
@@ -109,7 +112,11 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 	    gka_put_stats(skb, &info) ||
 	    (info.suspended &&
 	     nla_put_string(skb, GRE_KEEPALIVE_A_TUNNEL_SUSPENDED, info.suspended)) ||
-	    (reason && nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_REASON, reason))) {
+	    (reason && nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_REASON, reason)) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_DSCP, info.dscp) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT, info.reflect_nat) ||
+	    nla_put_u32(skb, GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY,
+			info.reflect_overlay)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -127,7 +134,7 @@ static int gka_fill(struct sk_buff *skb, struct gka_tunnel *kt, u8 cmd,
 
 static size_t gka_msg_size(void)
 {
-	return nla_total_size(sizeof(u32)) * 9 +	/* IFINDEX ... REASON */
+	return nla_total_size(sizeof(u32)) * 12 +	/* IFINDEX ... REFLECT_OVERLAY */
 	       nla_total_size(IFNAMSIZ) +
 	       nla_total_size_64bit(sizeof(u64)) * GKA_STAT_COUNT +
 	       nla_total_size(GKA_WHY_MAX);
@@ -284,9 +291,23 @@ static int gka_nl_change(struct genl_info *info, struct gka_change *c)
 		c->set |= GKA_SET_REFLECT;
 		c->reflect = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT]);
 	}
+	if (attrs[GRE_KEEPALIVE_A_TUNNEL_DSCP]) {
+		c->set |= GKA_SET_DSCP;
+		c->dscp = nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_DSCP]);
+	}
+	if (attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT]) {
+		c->set |= GKA_SET_REFLECT_NAT;
+		c->reflect_nat =
+			nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT]);
+	}
+	if (attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY]) {
+		c->set |= GKA_SET_REFLECT_OVERLAY;
+		c->reflect_overlay =
+			nla_get_u32(attrs[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY]);
+	}
 	if (!c->set) {
 		NL_SET_ERR_MSG(info->extack,
-			       "nothing to set: give ENABLED, INTERVAL_MS, RETRIES or REFLECT");
+			       "nothing to set: give ENABLED, INTERVAL_MS, RETRIES, REFLECT, DSCP, REFLECT_NAT or REFLECT_OVERLAY");
 		return -EINVAL;
 	}
 	return 0;

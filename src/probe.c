@@ -34,7 +34,7 @@ size_t gka_probe_len(const struct gka_match *m)
 }
 
 size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
-		       __be32 local)
+		       __be32 local, u8 dscp, u16 id)
 {
 	size_t len = gka_probe_len(m);
 	struct iphdr *iph = buf;
@@ -49,7 +49,9 @@ size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
 
 	iph->version = 4;
 	iph->ihl = sizeof(*iph) / 4;
+	iph->tos = dscp << 2;
 	iph->tot_len = htons(len);
+	iph->id = htons(id);
 	iph->ttl = GKA_INNER_TTL;
 	iph->protocol = IPPROTO_GRE;
 	iph->saddr = m->remote;

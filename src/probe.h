@@ -54,13 +54,21 @@ bool gka_match_equal(const struct gka_match *a, const struct gka_match *b);
 size_t gka_probe_len(const struct gka_match *m);
 
 /*
+ * CS6, network control: what routers mark their keepalives with, as they
+ * do routing protocols, so that QoS policies protect them under load.
+ */
+#define GKA_DSCP_DEFAULT	48
+
+/*
  * Build the inner probe (IPv4 src=remote dst=local, GRE protocol type 0)
  * into @buf. @local is the address the reply must come back to: m->local,
  * or for a "local any" tunnel the source the route to the peer picks.
+ * The probe carries @dscp (ECN not-ECT) and IP ID @id: it is no atomic
+ * datagram (DF clear), so each needs an ID of its own (RFC 6864).
  * Returns the probe's length, or 0 when @buf is too small or @local is 0.
  */
 size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
-		       __be32 local);
+		       __be32 local, u8 dscp, u16 id);
 
 enum gka_reply_verdict {
 	GKA_REPLY_OK,		/* a well-formed keepalive reply */

@@ -356,6 +356,15 @@ int gka_reflect_set(struct gka_tunnel *kt, bool on)
 	return err;
 }
 
+void gka_reflect_set_variants(struct gka_tunnel *kt, bool nat, bool overlay)
+{
+	ASSERT_RTNL();
+	spin_lock_bh(&kt->rf.lock);
+	kt->rf.nat = nat;
+	kt->rf.overlay = overlay;
+	spin_unlock_bh(&kt->rf.lock);
+}
+
 /* The addresses are safe to read while ip_gre's change is half done. */
 int gka_reflect_update(struct gka_tunnel *kt)
 {

@@ -20,6 +20,9 @@ struct gka_reflector {
 
 	spinlock_t lock;		/* protects everything below */
 	bool on;			/* written under RTNL */
+	/* Peer variants, written under RTNL: see gka_reflect_set_variants(). */
+	bool nat;
+	bool overlay;
 	struct gka_ends ends;		/* what the peer's probes look like */
 	u64 reflected;
 	u64 passed;			/* claimed to be probes, not ours */
@@ -30,6 +33,14 @@ void gka_reflect_init(struct gka_tunnel *kt, bool on,
 
 /* Under RTNL. Both return an error only for a hook that could not be had. */
 int gka_reflect_set(struct gka_tunnel *kt, bool on);
+/*
+ * Which peers' probes besides the standard ones are answered: @nat, a
+ * peer behind NAT whose probes carry its private address as their inner
+ * destination (sent to the tunnel's remote instead); @overlay, probes
+ * addressed with the tunnel's inner addresses (sent back through the
+ * tunnel). Both only while reflection is on.
+ */
+void gka_reflect_set_variants(struct gka_tunnel *kt, bool nat, bool overlay);
 /* The tunnel's addresses or admin state changed. */
 int gka_reflect_update(struct gka_tunnel *kt);
 

@@ -49,12 +49,25 @@ static const u8 probe_local_any[] = {
 	0xcb, 0x00, 0x71, 0x09, 0x00, 0x00, 0x00, 0x00
 };
 
+/*
+ * As Cisco IOS marks it (tcpdump's various_gre capture): CS6, an IP ID
+ * from a counter (163 there), the tunnel's key 0x28 in the inner header.
+ */
+static const u8 probe_cs6_key[] = {
+	0x45, 0xc0, 0x00, 0x1c, 0x00, 0xa3, 0x00, 0x00,
+	0xff, 0x2f, 0xce, 0x18, 0xc6, 0x33, 0x64, 0x02,
+	0xc0, 0x00, 0x02, 0x01, 0x20, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x28
+};
+
 struct build_case {
 	const char *name;
 	struct gka_match m;
 	__be32 local;
 	const u8 *expect;
 	size_t len;
+	u8 dscp;
+	u16 id;
 };
 
 static const struct build_case build_cases[] = {
@@ -68,6 +81,9 @@ static const struct build_case build_cases[] = {
 	  A_LOCAL, probe_csum_key, sizeof(probe_csum_key) },
 	{ "local any", { 0, A_REMOTE }, A_OTHER,
 	  probe_local_any, sizeof(probe_local_any) },
+	{ "CS6, ID and key, as IOS sends it",
+	  { A_LOCAL, A_REMOTE, htonl(0x28), true, false }, A_LOCAL,
+	  probe_cs6_key, sizeof(probe_cs6_key), GKA_DSCP_DEFAULT, 163 },
 };
 
 static void build_case_desc(const struct build_case *c, char *desc)
@@ -85,7 +101,8 @@ static void probe_build_bytes(struct kunit *test)
 
 	memset(buf, 0xaa, sizeof(buf));
 	KUNIT_ASSERT_EQ(test, gka_probe_len(&c->m), c->len);
-	KUNIT_ASSERT_EQ(test, gka_probe_build(buf, sizeof(buf), &c->m, c->local),
+	KUNIT_ASSERT_EQ(test, gka_probe_build(buf, sizeof(buf), &c->m, c->local,
+					      c->dscp, c->id),
 			c->len);
 	for (i = 0; i < c->len; i++)
 		KUNIT_EXPECT_EQ_MSG(test, buf[i], c->expect[i], "byte %zu", i);
@@ -98,10 +115,12 @@ static void probe_build_refuses(struct kunit *test)
 	struct gka_match no_remote = { .local = A_LOCAL };
 	u8 buf[GKA_PROBE_MAX_LEN];
 
-	KUNIT_EXPECT_EQ(test, gka_probe_build(buf, 23, &plain, A_LOCAL), 0);
-	KUNIT_EXPECT_EQ(test, gka_probe_build(buf, sizeof(buf), &plain, 0), 0);
+	KUNIT_EXPECT_EQ(test, gka_probe_build(buf, 23, &plain, A_LOCAL, 0, 0), 0);
+	KUNIT_EXPECT_EQ(test, gka_probe_build(buf, sizeof(buf), &plain, 0, 0, 0),
+			0);
 	KUNIT_EXPECT_EQ(test,
-			gka_probe_build(buf, sizeof(buf), &no_remote, A_LOCAL),
+			gka_probe_build(buf, sizeof(buf), &no_remote, A_LOCAL,
+					0, 0),
 			0);
 }
 

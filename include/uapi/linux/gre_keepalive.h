@@ -15,6 +15,7 @@
 #define GRE_KEEPALIVE_RETRIES_MIN		1
 #define GRE_KEEPALIVE_RETRIES_MAX		255
 #define GRE_KEEPALIVE_RETRIES_DEFAULT		3
+#define GRE_KEEPALIVE_DSCP_DEFAULT		48
 
 /**
  * enum gre_keepalive_line - State of a tunnel's line protocol.
@@ -29,8 +30,8 @@ enum gre_keepalive_line {
 /**
  * enum gre_keepalive_reason - Why a tunnel-change-ntf notification was sent.
  * @GRE_KEEPALIVE_REASON_ENABLED: Keepalive was turned on.
- * @GRE_KEEPALIVE_REASON_CHANGED: Interval or retries of an enabled tunnel
- *   changed.
+ * @GRE_KEEPALIVE_REASON_CHANGED: Interval, retries or DSCP of an enabled
+ *   tunnel changed.
  * @GRE_KEEPALIVE_REASON_DISABLED: Keepalive was turned off; the carrier is
  *   restored.
  * @GRE_KEEPALIVE_REASON_TIMEOUT: Retries were exceeded; the line protocol went
@@ -43,8 +44,9 @@ enum gre_keepalive_line {
  * @GRE_KEEPALIVE_REASON_TUNNEL_GONE: The tunnel device is being deleted.
  * @GRE_KEEPALIVE_REASON_ADMIN_DOWN: The tunnel was set administratively down;
  *   probing stops.
- * @GRE_KEEPALIVE_REASON_REFLECT_CHANGED: Reflection of the peer's probes was
- *   switched on or off.
+ * @GRE_KEEPALIVE_REASON_REFLECT_CHANGED: Reflection of the peer's probes, or
+ *   one of its peer variants (reflect-nat, reflect-overlay), was switched on
+ *   or off.
  */
 enum gre_keepalive_reason {
 	GRE_KEEPALIVE_REASON_ENABLED = 1,
@@ -80,6 +82,9 @@ enum {
 	GRE_KEEPALIVE_A_TUNNEL_SUSPENDED,
 	GRE_KEEPALIVE_A_TUNNEL_REASON,
 	GRE_KEEPALIVE_A_TUNNEL_PAD,
+	GRE_KEEPALIVE_A_TUNNEL_DSCP,
+	GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT,
+	GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY,
 
 	__GRE_KEEPALIVE_A_TUNNEL_MAX,
 	GRE_KEEPALIVE_A_TUNNEL_MAX = (__GRE_KEEPALIVE_A_TUNNEL_MAX - 1)
