@@ -233,14 +233,15 @@ out_lines() {
 # wire NS ARGS...: gka-wire in namespace NS (probes, captures).
 wire() { local ns=$1; shift; in_ns "$ns" gka-wire "$@"; }
 
-# capture_start NS DEV UNTIL_ID: AF_PACKET capture (gka-wire) of the GRE
-# packets on DEV into $CAP, in the background ($CAP_PID), returned once it
-# listens. It ends at the outgoing packet whose IPv4 id or IPv6 flow label
-# is UNTIL_ID.
+# capture_start NS DEV UNTIL_ID [TIMEOUT_MS [detail]]: AF_PACKET capture
+# (gka-wire) of the GRE packets on DEV into $CAP, in the background
+# ($CAP_PID), returned once it listens. It ends at the outgoing packet
+# whose IPv4 id or IPv6 flow label is UNTIL_ID, or after TIMEOUT_MS
+# (default 20000); detail adds the DS fields, keys and inner headers.
 CAP=/tmp/gka-capture
 capture_start() {
 	: > $CAP
-	in_ns "$1" gka-wire capture "$2" "$3" 20000 > $CAP &
+	in_ns "$1" gka-wire capture "$2" "$3" "${4:-20000}" ${5:-} > $CAP &
 	CAP_PID=$!
 	wait_for 10000 cap_ready
 }

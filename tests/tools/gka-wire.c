@@ -46,6 +46,16 @@
  *	IPv6 ESP: dir=in|out src= dst= hlim= plen= flow= esp_spi=0x%08x
  *	(GRE or ESP right after the fixed IPv6 header only.)
  *
+ *   gka-wire capture DEV UNTIL_ID TIMEOUT_MS detail
+ *	The same, each GRE line followed (after bytes=) by the outer DS
+ *	field (tos= or tclass=), the outer GRE key (gre_key=, with the K
+ *	bit), and what the GRE header carries if it is IPv4 or IPv6 with
+ *	GRE inside (a probe on its way, the packet the peer decapsulates):
+ *	  in_src= in_dst= in_tos= in_ttl= in_id= in_len= (IPv4) or
+ *	  in_src= in_dst= in_tclass= in_hlim= in_flow= in_plen= (IPv6),
+ *	  then in_gre_flags= in_gre_proto= [in_gre_key=] in_bytes=
+ *	(the inner packet's length as captured).
+ *
  *   gka-wire timestamps
  *	Turn on the kernel's receive timestamps for every packet (a socket
  *	with SO_TIMESTAMPNS: net_enable_timestamp()), so that received skbs
@@ -91,7 +101,7 @@ static void bad_usage(void)
 		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
 		"       %s probe6 OUTER_DST INNER_SRC INNER_DST [hlim N] [flow N] [pt N]\n"
 		"       %s reply SRC DST [key N] [csum] [flags 0xNNNN] [count N] [every MS] [pad N] [id N]\n"
-		"       %s capture DEV UNTIL_ID TIMEOUT_MS\n"
+		"       %s capture DEV UNTIL_ID TIMEOUT_MS [detail]\n"
 		"       %s timestamps\n"
 		"       %s blast DST PORT COUNT\n"
 		"       %s sink PORT COUNT TIMEOUT_MS\n",
@@ -407,6 +417,77 @@ static int cmd_reply(int argc, char **argv)
 	return 0;
 }
 
+/* capture ... detail */
+static int detail;
+
+static size_t gre_hlen(const __u8 *gre)
+{
+	return 4 + (gre[0] & 0x80 ? 4 : 0) + (gre[0] & 0x20 ? 4 : 0) +
+	       (gre[0] & 0x10 ? 4 : 0);
+}
+
+/* The key of a complete GRE header that has one. */
+static void print_gre_key(const char *prefix, const __u8 *gre)
+{
+	size_t off = 4 + (gre[0] & 0x80 ? 4 : 0);
+
+	if (gre[0] & 0x20)
+		printf(" %sgre_key=0x%02x%02x%02x%02x", prefix, gre[off],
+		       gre[off + 1], gre[off + 2], gre[off + 3]);
+}
+
+/* The packet a GRE header of @len bytes at @gre carries, if IP with GRE. */
+static void print_inner(const __u8 *gre, size_t len)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	size_t hlen, ihl, n;
+	const __u8 *p, *g;
+	unsigned int proto;
+
+	if (len < 4)
+		return;
+	hlen = gre_hlen(gre);
+	proto = gre[2] << 8 | gre[3];
+	if (len < hlen)
+		return;
+	p = gre + hlen;
+	n = len - hlen;
+	if (proto == 0x0800 && n >= 20 && p[0] >> 4 == 4 &&
+	    p[9] == IPPROTO_GRE) {
+		ihl = (size_t)(p[0] & 0x0f) * 4;
+		inet_ntop(AF_INET, p + 12, src, sizeof(src));
+		inet_ntop(AF_INET, p + 16, dst, sizeof(dst));
+		printf(" in_src=%s in_dst=%s in_tos=0x%02x in_ttl=%u in_id=%u in_len=%u",
+		       src, dst, p[1], p[8], p[4] << 8 | p[5], p[2] << 8 | p[3]);
+	} else if (proto == 0x86dd && n >= 40 && p[0] >> 4 == 6 &&
+		   p[6] == IPPROTO_GRE) {
+		ihl = 40;
+		inet_ntop(AF_INET6, p + 8, src, sizeof(src));
+		inet_ntop(AF_INET6, p + 24, dst, sizeof(dst));
+		printf(" in_src=%s in_dst=%s in_tclass=0x%02x in_hlim=%u in_flow=%lu in_plen=%u",
+		       src, dst, (p[0] & 0x0f) << 4 | p[1] >> 4, p[7],
+		       (unsigned long)(p[1] & 0x0f) << 16 |
+		       (unsigned long)p[2] << 8 | p[3], p[4] << 8 | p[5]);
+	} else {
+		return;
+	}
+	if (n >= ihl + 4) {
+		g = p + ihl;
+		printf(" in_gre_flags=0x%04x in_gre_proto=0x%04x",
+		       g[0] << 8 | g[1], g[2] << 8 | g[3]);
+		if (n >= ihl + gre_hlen(g))
+			print_gre_key("in_", g);
+	}
+	printf(" in_bytes=%zu", n);
+}
+
+static void print_detail(const __u8 *gre, size_t len)
+{
+	if (len >= 4 && len >= gre_hlen(gre))
+		print_gre_key("", gre);
+	print_inner(gre, len);
+}
+
 static void print_packet(const __u8 *p, size_t n, int outgoing)
 {
 	char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
@@ -421,7 +502,13 @@ static void print_packet(const __u8 *p, size_t n, int outgoing)
 	if (n >= ihl + 4)
 		printf(" gre_flags=0x%04x gre_proto=0x%04x",
 		       p[ihl] << 8 | p[ihl + 1], p[ihl + 2] << 8 | p[ihl + 3]);
-	printf(" bytes=%zu\n", n);
+	printf(" bytes=%zu", n);
+	if (detail) {
+		printf(" tos=0x%02x", p[1]);
+		if (n > ihl)
+			print_detail(p + ihl, n - ihl);
+	}
+	printf("\n");
 	fflush(stdout);
 }
 
@@ -466,7 +553,12 @@ static unsigned long print_packet6(const __u8 *p, size_t n, int outgoing)
 		if (n >= 44)
 			printf(" gre_flags=0x%04x gre_proto=0x%04x",
 			       p[40] << 8 | p[41], p[42] << 8 | p[43]);
-		printf(" bytes=%zu\n", n);
+		printf(" bytes=%zu", n);
+		if (detail) {
+			printf(" tclass=0x%02x", (p[0] & 0x0f) << 4 | p[1] >> 4);
+			print_detail(p + 40, n - 40);
+		}
+		printf("\n");
 	}
 	fflush(stdout);
 	return flow;
@@ -484,7 +576,9 @@ static int cmd_capture(int argc, char **argv)
 	ssize_t n;
 	int fd;
 
-	if (argc != 5)
+	if (argc == 6 && !strcmp(argv[5], "detail"))
+		detail = 1;
+	else if (argc != 5)
 		bad_usage();
 	until_id = parse_number(argv[3], 0xffff);
 	timeout = parse_number(argv[4], 600000);
