@@ -94,6 +94,9 @@ static const char * const attr_names[] = {
 	[GRE_KEEPALIVE_A_TUNNEL_SUSPENDED]	= "suspended",
 	[GRE_KEEPALIVE_A_TUNNEL_REASON]		= "reason",
 	[GRE_KEEPALIVE_A_TUNNEL_PAD]		= "pad",
+	[GRE_KEEPALIVE_A_TUNNEL_DSCP]		= "dscp",
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT]	= "reflect_nat",
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY] = "reflect_overlay",
 };
 
 /* Fails to compile when attr_names[] no longer covers the tunnel attributes. */
