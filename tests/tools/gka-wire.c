@@ -46,6 +46,8 @@
  *	IPv6 ESP: dir=in|out src= dst= hlim= plen= flow= esp_spi=0x%08x
  *	(GRE or ESP right after the fixed IPv6 header only.)
  *
+ *	UNTIL_ID none: every packet until TIMEOUT_MS (exit 0).
+ *
  *   gka-wire capture DEV UNTIL_ID TIMEOUT_MS detail
  *	The same, each GRE line followed (after bytes=) by the outer DS
  *	field (tos= or tclass=), the outer GRE key (gre_key=, with the K
@@ -75,6 +77,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/types.h>
@@ -580,7 +583,9 @@ static int cmd_capture(int argc, char **argv)
 		detail = 1;
 	else if (argc != 5)
 		bad_usage();
-	until_id = parse_number(argv[3], 0xffff);
+	/* "none": until the timeout, which is then no failure. */
+	until_id = strcmp(argv[3], "none") ? parse_number(argv[3], 0xffff) :
+					      ULONG_MAX;
 	timeout = parse_number(argv[4], 600000);
 	sll.sll_ifindex = (int)if_nametoindex(argv[2]);
 	if (!sll.sll_ifindex) {
@@ -604,7 +609,7 @@ static int cmd_capture(int argc, char **argv)
 		left = deadline - now_ns() / 1000000;
 		if (left <= 0) {
 			printf("timeout\n");
-			return 1;
+			return until_id == ULONG_MAX ? 0 : 1;
 		}
 		if (poll(&pfd, 1, (int)left) < 0)
 			die("poll");
