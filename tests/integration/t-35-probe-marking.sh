@@ -58,8 +58,9 @@ check "IP IDs count up by one ($ids)" awk -v ids="$ids" 'BEGIN {
 }'
 r=$(replies | head -n 1)
 echo "  reply: $r"
-check "the reply is the probe, forwarded: CS6, TTL 254, key, 28 bytes" \
-	sh -c "echo '$r' | grep -q 'src=$B_WAN dst=$A_WAN ttl=254 len=28 .* gre_flags=0x2000 gre_proto=0x0000 bytes=28 tos=0xc0 gre_key=0x00000028'"
+# TTL 255, less B's forwarding and W's.
+check "the reply is the probe, forwarded: CS6, TTL 253, key, 28 bytes" \
+	sh -c "echo '$r' | grep -q 'src=$B_WAN dst=$A_WAN ttl=253 len=28 .* gre_flags=0x2000 gre_proto=0x0000 bytes=28 tos=0xc0 gre_key=0x00000028'"
 check "its ID is one of the probes'" \
 	sh -c "echo ' $ids' | grep -q ' $(echo "$r" | field id) '"
 check "replies counted" ka_at_least a gre1 replies 3
