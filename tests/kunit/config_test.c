@@ -31,6 +31,21 @@ static void config_retries_range(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gka_check_retries(256, &why), -EINVAL);
 }
 
+/* Any DSCP, 0 (unmarked) included; the default is CS6. */
+static void config_dscp_range(struct kunit *test)
+{
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, gka_check_dscp(0, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_dscp(GKA_DSCP_DEFAULT, &why), 0);
+	KUNIT_EXPECT_EQ(test, gka_check_dscp(63, &why), 0);
+	KUNIT_EXPECT_PTR_EQ(test, why, NULL);
+	KUNIT_EXPECT_EQ(test, gka_check_dscp(64, &why), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, why, "DSCP out of range 0..63");
+	KUNIT_EXPECT_EQ(test, gka_check_dscp(U32_MAX, &why), -EINVAL);
+	KUNIT_EXPECT_EQ(test, GKA_DSCP_DEFAULT, GRE_KEEPALIVE_DSCP_DEFAULT);
+}
+
 static struct ip_tunnel_parm_kern p2p_parms(void)
 {
 	struct ip_tunnel_parm_kern p = {};
@@ -210,6 +225,7 @@ static struct kunit_case config_cases[] = {
 	KUNIT_CASE(config_link_in_match),
 	KUNIT_CASE(config_interval_range),
 	KUNIT_CASE(config_retries_range),
+	KUNIT_CASE(config_dscp_range),
 	KUNIT_CASE(config_tunnel_p2p),
 	KUNIT_CASE_PARAM(config_tunnel_refused, refuse_gen_params),
 	KUNIT_CASE(config_reflect_ends),
