@@ -9,10 +9,11 @@
  *
  *  - probes go out of a raw socket (AF_INET, SOCK_RAW, IPPROTO_GRE) in the
  *    tunnels' underlay: the kernel adds the outer IPv4 header, we write
- *    the GRE header (key, protocol type 0x0800) and the inner probe, byte
- *    for byte what the module sends (src/probe.c, gka_probe_build): an
- *    IPv4 header remote -> local, TTL 255, protocol 47, then a GRE header
- *    with protocol type 0 and the tunnel's key. A raw socket of protocol
+ *    the GRE header (key, protocol type 0x0800) and the inner probe, what
+ *    the module sends (src/probe.c, gka_probe_build): an IPv4 header
+ *    remote -> local, DSCP CS6, TTL 255, protocol 47, then a GRE header
+ *    with protocol type 0 and the tunnel's key. Built once per tunnel,
+ *    its IP ID stays 0 where the module's counts up. A raw socket of protocol
  *    GRE would also be handed a copy of every GRE packet that arrives: a
  *    BPF filter that passes nothing keeps its queue empty;
  *  - replies are read from a packet socket (AF_PACKET, SOCK_DGRAM) on the
@@ -181,6 +182,7 @@ static void build_probe(struct kad *k, struct tunnel *t)
 	put_be16(p + 2, ETH_P_IP);
 	put_be32(p + 4, t->key);
 	iph[0] = 0x45;
+	iph[1] = 0xc0;
 	put_be16(iph + 2, 20 + 8);
 	iph[8] = INNER_TTL;
 	iph[9] = IPPROTO_GRE;
