@@ -37,9 +37,11 @@ replies() { grep "^dir=in .*gre_proto=0x0000 " $CAP; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 
 # --- Default marking --------------------------------------------------
+# The capture starts first: every reply it sees answers a probe it saw.
 ps0=$(ka a gre1 probes_sent)
+capture_start a a0 none 1200 detail || fatal "capture on a0"
 check "keepalive 100 ms / 3 on A" keepalive a gre1 100 3
-capture_for 1200
+wait $CAP_PID
 sed 's/^/  /' $CAP | head -n 4
 n=$(probes | wc -l)
 check "probes captured ($n)" [ "$n" -ge 5 ]
