@@ -6,24 +6,30 @@
 # counts up, the key in both GRE headers; the outer header follows the
 # tunnel's tos (0 by default, the probe's own with "tos inherit", as IOS
 # sends CS6 outside too); the DSCP is configurable down to 0 and checked;
-# and the underlay's qdisc sees control traffic (fq's high-priority
-# queue), nothing else of ours.
+# and the encapsulated probe reaches the underlay's qdisc as control
+# traffic (priority 7, TC_PRIO_CONTROL), nothing else of ours does.
 . /tests/integration/lib.sh
 
 topology
 tunnels key 40
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
-# Only the probes of A may reach fq's high-priority queue on a0.
-in_ns a sysctl -qw net.ipv6.conf.a0.disable_ipv6=1
-
-# fq puts TC_PRIO_CONTROL packets in its internal flow: "highprio".
-check "fq on A's underlay" tc -n a qdisc replace dev a0 root fq
-highprio() {
-	tc -n a -s qdisc show dev a0 |
-		sed -n 's/.* highprio \([0-9]*\).*/\1/p' | head -n 1
+# What leaves a0 towards its qdisc, by priority: the last hook before it.
+# Only IPv4 in GRE: gre1's own IPv6 (router solicitations, MLD) is the
+# tunnel's traffic, not ours.
+in_ns a nft -f - <<'NFT' || fatal "nft: A's postrouting counters"
+table ip gka_prio {
+	chain post {
+		type filter hook postrouting priority filter;
+		oifname "a0" ip protocol gre @th,16,16 0x0800 meta priority 0:7 counter
+		oifname "a0" ip protocol gre @th,16,16 0x0800 meta priority != 0:7 counter
+	}
 }
-hp0=$(highprio)
-check "fq reports its high-priority count" [ -n "$hp0" ]
+NFT
+# prio_count 1|2: packets of the first (priority 7) or second rule.
+prio_count() {
+	in_ns a nft list chain ip gka_prio post |
+		sed -n 's/.* counter packets \([0-9]*\) .*/\1/p' | sed -n "$1p"
+}
 
 # capture_for MS: every GRE packet on A's a0 for MS milliseconds.
 capture_for() {
@@ -67,12 +73,12 @@ check "its ID is one of the probes'" \
 	sh -c "echo ' $ids' | grep -q ' $(echo "$r" | field id) '"
 check "replies counted" ka_at_least a gre1 replies 3
 
-# Control priority: every probe went through fq's high-priority queue,
-# and nothing else did.
+# Control priority: every probe left with it, and no GRE without it.
 check "keepalive off" ka_set a gre1 enabled 0
 ps1=$(ka a gre1 probes_sent)
-check_eq "fq's high-priority packets are exactly the probes" \
-	$((ps1 - ps0)) $(($(highprio) - hp0))
+check_eq "IPv4 in GRE at priority 7 on a0: exactly the probes" \
+	$((ps1 - ps0)) "$(prio_count 1)"
+check_eq "IPv4 in GRE at any other priority on a0: none" 0 "$(prio_count 2)"
 
 # --- tos inherit: CS6 on the outer header too, as IOS sends it ---------
 check "tos inherit on A's gre1" ip -n a link set gre1 type gre tos inherit
