@@ -34,6 +34,7 @@
 #include "compat.h"
 #include "config.h"
 #include "nl.h"
+#include "values.h"
 
 #define PROG	"gre-keepalive"
 /* A netlink dump fills at most a page per message batch; 32 KiB is ample. */
@@ -65,16 +66,23 @@ static void log_applied(const struct gk_conf *c, const struct gk_conf_line *l,
 			bool flush)
 {
 	const struct gk_settings *s = &l->set;
+	char dscp[16];
 
 	printf("%s: keepalive", l->dev);
 	if (s->has_interval)
 		printf(" interval %ums", s->interval_ms);
 	if (s->has_retries)
 		printf(" retries %u", s->retries);
-	if (!s->has_interval && !s->has_retries)
+	if (s->has_dscp)
+		printf(" dscp %s", gk_fmt_dscp(dscp, sizeof(dscp), s->dscp));
+	if (!s->has_interval && !s->has_retries && !s->has_dscp)
 		printf(" with the module's defaults");
 	if (s->has_reflect)
 		printf(", reflect %s", s->reflect ? "on" : "off");
+	if (s->has_reflect_nat)
+		printf(", reflect-nat %s", s->reflect_nat ? "on" : "off");
+	if (s->has_reflect_overlay)
+		printf(", reflect-overlay %s", s->reflect_overlay ? "on" : "off");
 	printf(" (%s:%u)\n", c->file, l->lineno);
 	if (flush)
 		fflush(stdout);

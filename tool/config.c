@@ -65,18 +65,52 @@ static int conf_retries(struct conf_pos *p, const char *s,
 	return 0;
 }
 
-static int conf_reflect(struct conf_pos *p, const char *s,
-			struct gk_conf_line *l)
+static int conf_dscp(struct conf_pos *p, const char *s,
+		     struct gk_conf_line *l)
 {
 	char msg[GK_VALUE_MSG_LEN];
 
-	if (gk_parse_on_off("reflect", s, &l->set.reflect, msg,
-			    sizeof(msg)) < 0) {
+	if (gk_parse_dscp(s, &l->set.dscp, msg, sizeof(msg)) < 0) {
 		conf_error(p, "%s", msg);
 		return -1;
 	}
-	l->set.has_reflect = true;
+	l->set.has_dscp = true;
 	return 0;
+}
+
+static int conf_on_off(struct conf_pos *p, const char *key, const char *s,
+		       bool *has, bool *on)
+{
+	char msg[GK_VALUE_MSG_LEN];
+
+	if (gk_parse_on_off(key, s, on, msg, sizeof(msg)) < 0) {
+		conf_error(p, "%s", msg);
+		return -1;
+	}
+	*has = true;
+	return 0;
+}
+
+static int conf_reflect(struct conf_pos *p, const char *s,
+			struct gk_conf_line *l)
+{
+	return conf_on_off(p, "reflect", s, &l->set.has_reflect,
+			   &l->set.reflect);
+}
+
+static int conf_reflect_nat(struct conf_pos *p, const char *s,
+			    struct gk_conf_line *l)
+{
+	return conf_on_off(p, "reflect-nat", s, &l->set.has_reflect_nat,
+			   &l->set.reflect_nat);
+}
+
+static int conf_reflect_overlay(struct conf_pos *p, const char *s,
+				struct gk_conf_line *l)
+{
+	return conf_on_off(p, "reflect-overlay", s,
+			   &l->set.has_reflect_overlay,
+			   &l->set.reflect_overlay);
 }
 
 /* The KEY VALUE words a line may carry after its tunnel name. */
@@ -85,12 +119,16 @@ static const struct {
 	int (*parse)(struct conf_pos *p, const char *value,
 		     struct gk_conf_line *l);
 } conf_keys[] = {
-	{ "interval",	conf_interval },
-	{ "retries",	conf_retries },
-	{ "reflect",	conf_reflect },
+	{ "interval",		conf_interval },
+	{ "retries",		conf_retries },
+	{ "dscp",		conf_dscp },
+	{ "reflect",		conf_reflect },
+	{ "reflect-nat",	conf_reflect_nat },
+	{ "reflect-overlay",	conf_reflect_overlay },
 };
 
-#define CONF_KEY_NAMES	"interval, retries or reflect"
+#define CONF_KEY_NAMES \
+	"interval, retries, dscp, reflect, reflect-nat or reflect-overlay"
 
 /* What the kernel accepts as an interface name (dev_valid_name()). */
 static int conf_dev(struct conf_pos *p, const char *s, struct gk_conf_line *l)

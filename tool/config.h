@@ -3,11 +3,15 @@
  * gre-keepalive's persistent configuration, /etc/gre-keepalive.conf: one
  * line per tunnel,
  *
- *   TUNNEL [interval SECONDS|MSms] [retries N] [reflect on|off]
+ *   TUNNEL [interval SECONDS|MSms] [retries N] [dscp VALUE]
+ *          [reflect on|off] [reflect-nat on|off] [reflect-overlay on|off]
  *
- * Each line enables keepalive on TUNNEL; "reflect off" also stops it
- * answering the peer's keepalives (on is the module's default). A line is
- * one change for the kernel: all of it takes effect, or none.
+ * Each line enables keepalive on TUNNEL; dscp marks its probes (0..63 or a
+ * name, cs6 by default); "reflect off" also stops it answering the peer's
+ * keepalives (on is the module's default); reflect-nat and reflect-overlay
+ * answer the probes of a peer behind NAT, or sent with the tunnel's inner
+ * addresses, too (gre tunnels only; off by default). A line is one change
+ * for the kernel: all of it takes effect, or none.
  *
  * "#" starts a comment; blank lines are ignored. The words after TUNNEL
  * are KEY VALUE pairs from a table (config.c), so that a new setting is a

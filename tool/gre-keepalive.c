@@ -4,19 +4,22 @@
  * tunnels through the gre_keepalive generic netlink family.
  *
  *   gre-keepalive [OPTIONS] set DEV [interval SECONDS|MSms] [retries N]
+ *                                   [dscp VALUE]
  *   gre-keepalive [OPTIONS] del DEV
- *   gre-keepalive [OPTIONS] reflect DEV on|off
+ *   gre-keepalive [OPTIONS] reflect DEV [on|off] [nat on|off] [overlay on|off]
  *   gre-keepalive [OPTIONS] show [DEV]
  *   gre-keepalive [OPTIONS] monitor
  *   gre-keepalive apply [-c FILE] [--check|--follow] [DEV...]
  *
  * set, del and reflect are each one TUNNEL_SET request: set sends ENABLED 1
- * with the interval and retries given, del ENABLED 0, reflect REFLECT.
+ * with the interval, retries and DSCP given, del ENABLED 0, reflect
+ * REFLECT, REFLECT_NAT and REFLECT_OVERLAY as given.
  */
 #include <errno.h>
 #include <net/if.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,11 +100,13 @@ static void usage(FILE *f)
 		"Usage: " PROG " [OPTIONS] COMMAND\n"
 		"\n"
 		"Commands:\n"
-		"  set DEV [interval SECONDS|MSms] [retries N]\n"
+		"  set DEV [interval SECONDS|MSms] [retries N] [dscp VALUE]\n"
 		"                 enable keepalive on GRE tunnel DEV, or change it\n"
 		"  del DEV        disable keepalive on DEV\n"
-		"  reflect DEV on|off\n"
-		"                 answer (on, the default) or ignore the peer's keepalives\n"
+		"  reflect DEV [on|off] [nat on|off] [overlay on|off]\n"
+		"                 answer (on, the default) or ignore the peer's keepalives;\n"
+		"                 nat, overlay: also those of a peer behind NAT, or sent\n"
+		"                 with the tunnel's inner addresses (gre only; off by default)\n"
 		"  show [DEV]     show keepalive state of DEV, or of every GRE tunnel\n"
 		"  monitor        print keepalive events as they happen\n"
 		"  apply [-c FILE] [--check|--follow] [DEV...]\n"
@@ -116,7 +121,8 @@ static void usage(FILE *f)
 		"  -V, --version  print the version\n"
 		"\n"
 		"interval is 10ms..32767s: a bare integer is seconds, \"100ms\" is\n"
-		"milliseconds (default 10 s); retries is 1..255 (default 3).\n"
+		"milliseconds (default 10 s); retries is 1..255 (default 3); dscp,\n"
+		"the probes' DSCP, is 0..63 or cs0..cs7, ef, af11..af43 (default cs6).\n"
 		"Cisco \"keepalive 5 4\" is: " PROG " set DEV interval 5 retries 4\n");
 }
 
@@ -354,29 +360,55 @@ static int parse_end(struct arg_iter *it, struct gk_args *a)
 	return PARSE_OK;
 }
 
+/* The KEY VALUE words of set: where in gk_settings each goes. */
+#define SET_KEY(key, parse, has, value)					\
+	{ key, parse, offsetof(struct gk_settings, has),		\
+	  offsetof(struct gk_settings, value) }
+static const struct {
+	const char *key;
+	int (*parse)(const char *s, __u32 *v, char *msg, size_t len);
+	size_t has;	/* the bool saying it was given */
+	size_t value;	/* the __u32 it sets */
+} set_keys[] = {
+	SET_KEY("interval", gk_parse_interval, has_interval, interval_ms),
+	SET_KEY("retries", gk_parse_retries, has_retries, retries),
+	SET_KEY("dscp", gk_parse_dscp, has_dscp, dscp),
+};
+
+static bool is_set_key(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(set_keys); i++)
+		if (!strcmp(word, set_keys[i].key))
+			return true;
+	return false;
+}
+
 static int parse_set_option(struct arg_iter *it, struct gk_args *a,
 			    const char *key)
 {
 	char msg[GK_VALUE_MSG_LEN];
 	const char *value = NULL;
+	__u32 *v;
+	bool *has;
+	size_t i;
 	int ret;
 
-	if (strcmp(key, "interval") && strcmp(key, "retries"))
+	for (i = 0; i < ARRAY_SIZE(set_keys); i++)
+		if (!strcmp(key, set_keys[i].key))
+			break;
+	if (i == ARRAY_SIZE(set_keys))
 		return usage_error("unknown argument '%s'", key);
-	if (!strcmp(key, "interval") ? a->set.has_interval :
-					 a->set.has_retries)
+	has = (bool *)((char *)&a->set + set_keys[i].has);
+	v = (__u32 *)((char *)&a->set + set_keys[i].value);
+	if (*has)
 		return usage_error("%s given twice", key);
 	ret = next_value(it, key, &value);
 	if (ret != PARSE_OK)
 		return ret;
-	if (!strcmp(key, "interval")) {
-		a->set.has_interval = true;
-		return value_error(gk_parse_interval(value, &a->set.interval_ms,
-						     msg, sizeof(msg)), msg);
-	}
-	a->set.has_retries = true;
-	return value_error(gk_parse_retries(value, &a->set.retries, msg,
-					    sizeof(msg)), msg);
+	*has = true;
+	return value_error(set_keys[i].parse(value, v, msg, sizeof(msg)), msg);
 }
 
 /* set enables keepalive, with what else is given, in one change. */
@@ -391,7 +423,7 @@ static int parse_set(struct arg_iter *it, struct gk_args *a)
 	if (ret != PARSE_OK)
 		return ret;
 	/* "set interval 5": the tunnel was forgotten, not named "interval". */
-	if (!strcmp(a->dev, "interval") || !strcmp(a->dev, "retries"))
+	if (is_set_key(a->dev))
 		return usage_error("missing DEV (before '%s')", a->dev);
 	for (;;) {
 		ret = next_word(it, a, &key);
@@ -412,8 +444,31 @@ static int parse_del(struct arg_iter *it, struct gk_args *a)
 	return ret == PARSE_OK ? parse_end(it, a) : ret;
 }
 
+/* "nat on" or "overlay off" in reflect; key is one of them. */
+static int parse_reflect_variant(struct arg_iter *it, struct gk_settings *s,
+				 const char *key)
+{
+	char msg[GK_VALUE_MSG_LEN];
+	bool nat = !strcmp(key, "nat");
+	bool *has = nat ? &s->has_reflect_nat : &s->has_reflect_overlay;
+	const char *value = NULL;
+	int ret;
+
+	if (*has)
+		return usage_error("%s given twice", key);
+	ret = next_value(it, key, &value);
+	if (ret != PARSE_OK)
+		return ret;
+	*has = true;
+	return value_error(gk_parse_on_off(key, value, nat ? &s->reflect_nat :
+					   &s->reflect_overlay, msg,
+					   sizeof(msg)), msg);
+}
+
+/* reflect DEV [on|off] [nat on|off] [overlay on|off]: one change. */
 static int parse_reflect(struct arg_iter *it, struct gk_args *a)
 {
+	struct gk_settings *s = &a->set;
 	char msg[GK_VALUE_MSG_LEN];
 	const char *word;
 	int ret;
@@ -421,17 +476,33 @@ static int parse_reflect(struct arg_iter *it, struct gk_args *a)
 	ret = parse_dev(it, a, true);
 	if (ret != PARSE_OK)
 		return ret;
-	if (!strcmp(a->dev, "on") || !strcmp(a->dev, "off"))
+	if (!strcmp(a->dev, "on") || !strcmp(a->dev, "off") ||
+	    !strcmp(a->dev, "nat") || !strcmp(a->dev, "overlay"))
 		return usage_error("missing DEV (before '%s')", a->dev);
-	ret = next_word(it, a, &word);
-	if (ret != PARSE_OK)
-		return ret;
-	if (!word)
-		return usage_error("reflect needs on or off");
-	a->set.has_reflect = true;
-	ret = value_error(gk_parse_on_off("reflect", word, &a->set.reflect, msg,
-					  sizeof(msg)), msg);
-	return ret == PARSE_OK ? parse_end(it, a) : ret;
+	for (;;) {
+		ret = next_word(it, a, &word);
+		if (ret != PARSE_OK)
+			return ret;
+		if (!word)
+			break;
+		if (!strcmp(word, "nat") || !strcmp(word, "overlay")) {
+			ret = parse_reflect_variant(it, s, word);
+		} else if (s->has_reflect) {
+			if (!strcmp(word, "on") || !strcmp(word, "off"))
+				return usage_error("reflect on|off given twice");
+			return usage_error("unknown argument '%s'", word);
+		} else {
+			s->has_reflect = true;
+			ret = value_error(gk_parse_on_off("reflect", word,
+							  &s->reflect, msg,
+							  sizeof(msg)), msg);
+		}
+		if (ret != PARSE_OK)
+			return ret;
+	}
+	if (!s->has_reflect && !s->has_reflect_nat && !s->has_reflect_overlay)
+		return usage_error("reflect needs on or off (or nat on|off, overlay on|off)");
+	return PARSE_OK;
 }
 
 static int parse_show(struct arg_iter *it, struct gk_args *a)

@@ -119,6 +119,14 @@ static void put_set(struct nlmsghdr *nlh, const char *dev,
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_RETRIES, s->retries);
 	if (s->has_reflect)
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT, s->reflect);
+	if (s->has_dscp)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_DSCP, s->dscp);
+	if (s->has_reflect_nat)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT,
+				 s->reflect_nat);
+	if (s->has_reflect_overlay)
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY,
+				 s->reflect_overlay);
 }
 
 int gk_nl_set(struct gk_nl *nl, const char *dev, const struct gk_settings *s,

@@ -92,7 +92,7 @@ struct gk_nl_set_req {
 	struct gk_nl_err e;
 };
 
-/* The longest TUNNEL_SET: headers, a name, four u32 attributes. */
+/* The longest TUNNEL_SET: headers (20), a name (20), seven u32s (56). */
 #define GK_NL_SET_MAX	128
 
 /*

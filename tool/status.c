@@ -11,6 +11,7 @@
 
 #include "compat.h"
 #include "status.h"
+#include "values.h"
 
 #define NSEC_PER_SEC	((__u64)1000000000)
 
@@ -38,6 +39,9 @@ static const enum mnl_attr_data_type gk_attr_types[GRE_KEEPALIVE_A_TUNNEL_MAX + 
 	[GRE_KEEPALIVE_A_TUNNEL_PASSED]		= MNL_TYPE_U64,
 	[GRE_KEEPALIVE_A_TUNNEL_SUSPENDED]	= MNL_TYPE_NUL_STRING,
 	[GRE_KEEPALIVE_A_TUNNEL_REASON]		= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_DSCP]		= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT]	= MNL_TYPE_U32,
+	[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY] = MNL_TYPE_U32,
 };
 
 /* The reasons' names, as in the netlink spec; 0 is none of them. */
@@ -118,6 +122,13 @@ int gk_status_parse(const struct nlmsghdr *nlh, struct gk_status *st)
 	st->reflect = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT], 0);
 	st->reflected = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECTED]);
 	st->passed = get_u64(tb[GRE_KEEPALIVE_A_TUNNEL_PASSED]);
+	st->has_dscp = tb[GRE_KEEPALIVE_A_TUNNEL_DSCP];
+	st->dscp = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_DSCP], 0);
+	st->has_reflect_nat = tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT];
+	st->reflect_nat = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT], 0);
+	st->has_reflect_overlay = tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY];
+	st->reflect_overlay =
+		get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY], 0);
 	if (tb[GRE_KEEPALIVE_A_TUNNEL_SUSPENDED]) {
 		st->suspended = true;
 		copy_str(st->suspend_why, sizeof(st->suspend_why),
@@ -186,13 +197,39 @@ static void print_flags(FILE *f, const struct gk_status *st)
 		fputs(", admin down", f);
 }
 
+/* ", dscp cs6", from kernels that say. */
+static void print_dscp(FILE *f, const struct gk_status *st)
+{
+	char buf[16];
+
+	if (st->has_dscp)
+		fprintf(f, ", dscp %s", gk_fmt_dscp(buf, sizeof(buf), st->dscp));
+}
+
+/*
+ * "reflect on", then the peer variants that are on: "reflect on (nat,
+ * overlay)". Those off are left out, so that a tunnel without them reads
+ * as before they existed.
+ */
+static void print_reflect_state(FILE *f, const struct gk_status *st)
+{
+	bool nat = st->has_reflect_nat && st->reflect_nat;
+	bool overlay = st->has_reflect_overlay && st->reflect_overlay;
+
+	fprintf(f, "reflect %s", st->reflect ? "on" : "off");
+	if (nat || overlay)
+		fprintf(f, " (%s%s%s)", nat ? "nat" : "",
+			nat && overlay ? ", " : "", overlay ? "overlay" : "");
+}
+
 /* ", reflect on, reflected N, passed N", from kernels that say. */
 static void print_reflect(FILE *f, const struct gk_status *st)
 {
 	if (!st->has_reflect)
 		return;
-	fprintf(f, ", reflect %s, reflected %llu, passed %llu",
-		st->reflect ? "on" : "off",
+	fputs(", ", f);
+	print_reflect_state(f, st);
+	fprintf(f, ", reflected %llu, passed %llu",
 		(unsigned long long)st->reflected,
 		(unsigned long long)st->passed);
 }
@@ -207,9 +244,12 @@ void gk_status_print(FILE *f, const struct gk_status *st)
 		fputc('\n', f);
 		return;
 	}
-	fprintf(f, "%s: keepalive %s, retries %u, line protocol %s, counter %u",
+	fprintf(f, "%s: keepalive %s, retries %u",
 		st->ifname, fmt_interval(iv, sizeof(iv), st->interval_ms),
-		st->retries, line_name(st), st->counter);
+		st->retries);
+	print_dscp(f, st);
+	fprintf(f, ", line protocol %s, counter %u", line_name(st),
+		st->counter);
 	fprintf(f, ", sent %llu, replies %llu, errors %llu, transitions %llu",
 		(unsigned long long)st->probes_sent,
 		(unsigned long long)st->replies,
@@ -241,6 +281,8 @@ void gk_status_json(struct json *j, const struct gk_status *st)
 	json_bool(j, "admin_up", st->admin_up);
 	json_u64(j, "interval_ms", st->interval_ms);
 	json_u64(j, "retries", st->retries);
+	if (st->has_dscp)
+		json_u64(j, "dscp", st->dscp);
 	json_string(j, "line_protocol", line_name(st));
 	json_u64(j, "counter", st->counter);
 	json_u64(j, "probes_sent", st->probes_sent);
@@ -254,6 +296,10 @@ void gk_status_json(struct json *j, const struct gk_status *st)
 		json_u64(j, "reflected", st->reflected);
 		json_u64(j, "passed", st->passed);
 	}
+	if (st->has_reflect_nat)
+		json_bool(j, "reflect_nat", st->reflect_nat);
+	if (st->has_reflect_overlay)
+		json_bool(j, "reflect_overlay", st->reflect_overlay);
 	if (st->suspended)
 		json_string(j, "suspended", st->suspend_why);
 }
@@ -273,8 +319,8 @@ void gk_event_print(FILE *f, const struct gk_status *st, __u64 now_ns)
 		fmt_time(when, sizeof(when), now_ns, true) ?: "-",
 		st->ifname);
 	if (st->reason == GRE_KEEPALIVE_REASON_REFLECT_CHANGED) {
-		fprintf(f, "reflect %s (%s)\n", st->reflect ? "on" : "off",
-			reason);
+		print_reflect_state(f, st);
+		fprintf(f, " (%s)\n", reason);
 		return;
 	}
 	if (!st->enabled) {
@@ -283,10 +329,12 @@ void gk_event_print(FILE *f, const struct gk_status *st, __u64 now_ns)
 	}
 	fprintf(f, "line protocol %s (%s), counter %u",
 		line_name(st), reason, st->counter);
-	if (reason_is_config(st->reason))
+	if (reason_is_config(st->reason)) {
 		fprintf(f, ", keepalive %s, retries %u",
 			fmt_interval(iv, sizeof(iv), st->interval_ms),
 			st->retries);
+		print_dscp(f, st);
+	}
 	print_flags(f, st);
 	fputc('\n', f);
 }

@@ -31,6 +31,12 @@ struct gk_status {
 	__u64 last_reply_ns;		/* CLOCK_REALTIME, 0 = never */
 	bool has_reflect;		/* kernel reports reflection */
 	bool reflect;
+	bool has_dscp;			/* kernel reports the probes' DSCP */
+	__u32 dscp;
+	bool has_reflect_nat;		/* and the peer variants */
+	bool reflect_nat;
+	bool has_reflect_overlay;
+	bool reflect_overlay;
 	__u64 reflected;
 	__u64 passed;
 	bool suspended;

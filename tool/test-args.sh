@@ -103,6 +103,18 @@ usage_error "retries must be 1..255 (got 'x')" set $DEV retries x
 usage_error "retries must be 1..255 (got '')" set $DEV retries ''
 usage_error "retries must be 1..255" set $DEV retries 99999999999999999999999
 
+usage_error 'missing DEV' set dscp ef
+usage_error 'dscp needs a value' set $DEV dscp
+usage_error 'dscp given twice' set $DEV dscp 1 dscp 2
+usage_error "dscp must be 0..63 (got '65')" set $DEV dscp 65
+usage_error "dscp must be 0..63 (got '99999999999999999999999')" set $DEV dscp 99999999999999999999999
+usage_error "dscp must be 0..63 (got '184'; as a TOS byte, 184 is dscp 46, ef)" set $DEV dscp 184
+usage_error "dscp must be 0..63 (got '192'; as a TOS byte, 192 is dscp 48, cs6)" set $DEV dscp 192
+for v in -1 +5 ' 5' 1.5 0x2e cs8 af14 af51 af10 ef1 e '' be default; do
+	usage_error "dscp must be 0..63 or a name: cs0..cs7, ef, af11..af43 (got '$v')" \
+		set $DEV dscp "$v"
+done
+
 usage_error "unknown argument 'foo'" set $DEV foo
 usage_error "unknown argument 'ms'" set $DEV interval 100 ms
 usage_error "unknown argument 'extra'" del $DEV extra
@@ -111,18 +123,32 @@ usage_error "unknown argument 'x'" monitor x
 usage_error "unknown argument 'x'" help x
 usage_error 'missing DEV' reflect
 usage_error "missing DEV (before 'on')" reflect on
+usage_error "missing DEV (before 'nat')" reflect nat on
+usage_error "missing DEV (before 'overlay')" reflect overlay off
 usage_error 'reflect needs on or off' reflect $DEV
+usage_error 'reflect needs on or off (or nat on|off, overlay on|off)' reflect -j $DEV
 usage_error "reflect must be on or off (got 'yes')" reflect $DEV yes
 usage_error "reflect must be on or off (got '1')" reflect $DEV 1
+usage_error "reflect must be on or off (got 'ON')" reflect $DEV ON
 usage_error "unknown argument 'now'" reflect $DEV off now
+usage_error "unknown argument 'now'" reflect $DEV nat on off now
+usage_error 'reflect on|off given twice' reflect $DEV on off
+usage_error 'reflect on|off given twice' reflect $DEV on nat on on
+usage_error 'nat needs a value' reflect $DEV nat
+usage_error 'overlay needs a value' reflect $DEV on overlay
+usage_error "nat must be on or off (got 'yes')" reflect $DEV nat yes
+usage_error "overlay must be on or off (got '')" reflect $DEV overlay ''
+usage_error "overlay must be on or off (got '-j')" reflect $DEV overlay -j
+usage_error 'nat given twice' reflect $DEV nat on nat off
+usage_error 'overlay given twice' reflect $DEV overlay on on overlay on
 
 # --- apply: the configuration file --------------------------------------
 CONF=$(mktemp)
 BADCONF=$(mktemp)
 trap 'rm -f "$CONF" "$BADCONF" "$CONF.lo"' EXIT
 # No tunnel of these names exists: a good file applies to nothing, quietly.
-printf '# comment\n\n%s interval 5 retries 4   # Cisco "keepalive 5 4"\n\t%s1\n%s2 interval 100ms reflect off\n' \
-	$DEV $DEV $DEV > "$CONF"
+printf '# comment\n\n%s interval 5 retries 4   # Cisco "keepalive 5 4"\n\t%s1\n%s2 interval 100ms reflect off\n%s3 dscp EF reflect-nat on reflect-overlay off\n%s4 reflect-overlay on dscp 0 reflect on\n' \
+	$DEV $DEV $DEV $DEV $DEV > "$CONF"
 expect 0 '' '' -- apply -c "$CONF"
 expect 0 '' '' -- apply --config "$CONF" --check
 expect 0 '' '' -- apply --config="$CONF" -n
@@ -160,12 +186,15 @@ expect 0 '' 'Usage: gre-keepalive' -- apply --help
 printf '%s\n' 'lo interval 5' 'bad/name' 'gk1 interval 1.5' 'gk2 retries 0' \
 	'gk3 keepalive on' 'lo' 'interval 5' 'gk4 retries' 'gk5 retries 3 retries 4' \
 	'gk6 interval 5ms' 'averyveryverylongname' 'gk7 interval 5 # ok' \
-	'gk8 interval 32768' 'gk9 reflect yes' 'gk10 reflect' > "$BADCONF"
+	'gk8 interval 32768' 'gk9 reflect yes' 'gk10 reflect' 'gk11 dscp 65' \
+	'gk12 dscp af44' 'gk13 reflect-nat 1' 'gk14 reflect-overlay' \
+	'gk15 dscp 1 dscp 1' 'gk16 reflect-nat on reflect-nat on' 'dscp 5' \
+	'gk17 nat on' 'gk18 dscp ef reflect-overlay on' > "$BADCONF"
 for want in \
 	"$BADCONF:2: 'bad/name' is not a valid tunnel name" \
 	"$BADCONF:3: interval must be an integer, e.g. 1500ms for 1.5 s (got '1.5')" \
 	"$BADCONF:4: retries must be 1..255 (got '0')" \
-	"$BADCONF:5: unknown word 'keepalive' (want interval, retries or reflect)" \
+	"$BADCONF:5: unknown word 'keepalive' (want interval, retries, dscp, reflect, reflect-nat or reflect-overlay)" \
 	"$BADCONF:6: tunnel 'lo' already configured on line 1" \
 	"$BADCONF:7: missing tunnel name before 'interval'" \
 	"$BADCONF:8: retries needs a value" \
@@ -175,12 +204,20 @@ for want in \
 	"$BADCONF:13: interval must be 10ms..32767s (got '32768')" \
 	"$BADCONF:14: reflect must be on or off (got 'yes')" \
 	"$BADCONF:15: reflect needs a value" \
-	"gre-keepalive: $BADCONF: 13 bad lines, nothing applied"; do
+	"$BADCONF:16: dscp must be 0..63 (got '65')" \
+	"$BADCONF:17: dscp must be 0..63 or a name: cs0..cs7, ef, af11..af43 (got 'af44')" \
+	"$BADCONF:18: reflect-nat must be on or off (got '1')" \
+	"$BADCONF:19: reflect-overlay needs a value" \
+	"$BADCONF:20: dscp given twice" \
+	"$BADCONF:21: reflect-nat given twice" \
+	"$BADCONF:22: missing tunnel name before 'dscp'" \
+	"$BADCONF:23: unknown word 'nat'" \
+	"gre-keepalive: $BADCONF: 21 bad lines, nothing applied"; do
 	expect 2 "$want" '' -- apply -c "$BADCONF"
 done
-expect 2 "13 bad lines" '' -- apply -c "$BADCONF" --check
-expect 2 "13 bad lines" '' -- apply -c "$BADCONF" --follow
-if "$BIN" apply -c "$BADCONF" 2>&1 | grep -q -e "$BADCONF:1:" -e "$BADCONF:12:" -e "$NOT_LOADED"; then
+expect 2 "21 bad lines" '' -- apply -c "$BADCONF" --check
+expect 2 "21 bad lines" '' -- apply -c "$BADCONF" --follow
+if "$BIN" apply -c "$BADCONF" 2>&1 | grep -q -e "$BADCONF:1:" -e "$BADCONF:12:" -e "$BADCONF:24:" -e "$NOT_LOADED"; then
 	bad "apply -c BADCONF" "a good line was reported, or the module asked"
 else
 	ok
@@ -208,8 +245,15 @@ else
 		"set $DEV interval 32767" "set $DEV interval 32767000ms" \
 		"set $DEV retries 1" "set $DEV retries 255" \
 		"set $DEV retries 4 interval 5" "set $DEV -j retries 4" \
+		"set $DEV dscp 0" "set $DEV dscp 63" "set $DEV dscp 46" \
+		"set $DEV dscp cs6" "set $DEV dscp CS0" "set $DEV dscp Ef" \
+		"set $DEV dscp af11" "set $DEV dscp AF43" "set $DEV dscp 07" \
+		"set $DEV interval 5 dscp cs7 retries 2" \
 		"del $DEV" "reflect $DEV on" "reflect $DEV off" \
-		"reflect -j $DEV off" "monitor" "-j monitor" \
+		"reflect -j $DEV off" "reflect $DEV nat on" \
+		"reflect $DEV overlay off" "reflect $DEV on nat on overlay on" \
+		"reflect $DEV overlay off nat off off" "reflect $DEV nat on -j" \
+		"monitor" "-j monitor" \
 		"apply -c $CONF.lo" "apply -c $CONF.lo lo"; do
 		# shellcheck disable=SC2086 # word splitting wanted
 		expect 1 "$NOT_LOADED" '' -- $args

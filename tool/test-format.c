@@ -15,6 +15,7 @@
 #include "compat.h"
 #include "json.h"
 #include "status.h"
+#include "values.h"
 
 /* 2026-11-22 01:02:03 UTC and 01:10:00 UTC, with some nanoseconds. */
 #define T_CHANGE	(1795309323ULL * 1000000000ULL + 123456789ULL)
@@ -35,6 +36,8 @@ struct msg_spec {
 	bool has_reflect;	/* kernels before reflection do not send it */
 	__u32 reflect;
 	__u64 reflected, passed;
+	bool has_options;	/* nor these, before DSCP and the variants */
+	__u32 dscp, reflect_nat, reflect_overlay;
 };
 
 static int failures;
@@ -80,6 +83,13 @@ static struct nlmsghdr *build(void *buf, const struct msg_spec *m, __u8 cmd)
 				  m->suspended);
 	if (m->reason > 0)
 		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REASON, m->reason);
+	if (m->has_options) {
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_DSCP, m->dscp);
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT,
+				 m->reflect_nat);
+		mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY,
+				 m->reflect_overlay);
+	}
 	/* An attribute from a newer kernel must be skipped. */
 	mnl_attr_put_u32(nlh, GRE_KEEPALIVE_A_TUNNEL_MAX + 5, 42);
 	return nlh;
@@ -219,6 +229,101 @@ static void test_show(void)
 	free(out);
 }
 
+/* A kernel that sends everything: gre1 as the module sets it up. */
+static const struct msg_spec gre1_all = {
+	.ifname = "gre1", .ifindex = 7, .enabled = 1, .admin_up = 1,
+	.interval_ms = 5000, .retries = 4, .line = GRE_KEEPALIVE_LINE_UP,
+	.counter = 0, .sent = 1234, .errors = 0, .replies = 1230,
+	.transitions = 2, .change = T_CHANGE, .reply = T_REPLY,
+	.has_reflect = true, .reflect = 1, .reflected = 9, .passed = 1,
+	.has_options = true, .dscp = GRE_KEEPALIVE_DSCP_DEFAULT,
+};
+
+static char *show_text(const struct msg_spec *m)
+{
+	struct gk_status st;
+	struct capture c;
+
+	parse(m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st);
+	gk_status_print(cap_begin(&c), &st);
+	return cap_end(&c);
+}
+
+static void test_show_options(void)
+{
+	static const struct {
+		__u32 dscp;
+		const char *shown;
+	} dscps[] = {
+		{ 0, "cs0" }, { 8, "cs1" }, { 48, "cs6" }, { 56, "cs7" },
+		{ 46, "ef" }, { 10, "af11" }, { 34, "af41" }, { 38, "af43" },
+		{ 1, "1" }, { 44, "44" }, { 63, "63" },
+	};
+	struct msg_spec m = gre1_all;
+	char want[512];
+	size_t i;
+
+	expect("show with dscp and variants off", show_text(&m),
+	       "gre1: keepalive 5 s, retries 4, dscp cs6, line protocol up, counter 0, sent 1234, replies 1230, errors 0, transitions 2, last change 2026-11-22 01:02:03 UTC, last reply 2026-11-22 01:10:00 UTC, reflect on, reflected 9, passed 1\n");
+
+	for (i = 0; i < ARRAY_SIZE(dscps); i++) {
+		m.dscp = dscps[i].dscp;
+		snprintf(want, sizeof(want),
+			 "gre1: keepalive 5 s, retries 4, dscp %s, line protocol up, counter 0, sent 1234, replies 1230, errors 0, transitions 2, last change 2026-11-22 01:02:03 UTC, last reply 2026-11-22 01:10:00 UTC, reflect on, reflected 9, passed 1\n",
+			 dscps[i].shown);
+		expect("show dscp", show_text(&m), want);
+	}
+
+	m = gre1_all;
+	m.reflect_nat = 1;
+	m.suspended = "no route";
+	expect("show reflect nat", show_text(&m),
+	       "gre1: keepalive 5 s, retries 4, dscp cs6, line protocol up, counter 0, sent 1234, replies 1230, errors 0, transitions 2, last change 2026-11-22 01:02:03 UTC, last reply 2026-11-22 01:10:00 UTC, reflect on (nat), reflected 9, passed 1, suspended: no route\n");
+
+	m = gre1_all;
+	m.enabled = 0;
+	m.reflect_overlay = 1;
+	expect("show disabled, reflect overlay", show_text(&m),
+	       "gre1: keepalive off, reflect on (overlay), reflected 9, passed 1\n");
+
+	m.reflect_nat = 1;
+	expect("show disabled, both variants", show_text(&m),
+	       "gre1: keepalive off, reflect on (nat, overlay), reflected 9, passed 1\n");
+
+	/* Switched on while reflection is off: shown as set, all the same. */
+	m.reflect = 0;
+	m.reflect_overlay = 0;
+	expect("show reflect off, nat on", show_text(&m),
+	       "gre1: keepalive off, reflect off (nat), reflected 9, passed 1\n");
+}
+
+/* Every DSCP's name is read back as its number, in any case. */
+static void test_dscp_values(void)
+{
+	char buf[16], upper[16], msg[GK_VALUE_MSG_LEN];
+	const char *name;
+	__u32 i, v;
+	size_t k;
+
+	for (i = 0; i <= 63; i++) {
+		name = gk_fmt_dscp(buf, sizeof(buf), i);
+		for (k = 0; name[k] && k < sizeof(upper) - 1; k++)
+			upper[k] = (char)(name[k] >= 'a' && name[k] <= 'z' ?
+					  name[k] - 'a' + 'A' : name[k]);
+		upper[k] = '\0';
+		if (gk_parse_dscp(name, &v, msg, sizeof(msg)) < 0 || v != i ||
+		    gk_parse_dscp(upper, &v, msg, sizeof(msg)) < 0 || v != i) {
+			fprintf(stderr, "FAIL: dscp %u shown as '%s' is not read back\n",
+				i, name);
+			failures++;
+		}
+	}
+	if (gk_dscp_name(64) || gk_parse_dscp("64", &v, msg, sizeof(msg)) == 0) {
+		fprintf(stderr, "FAIL: dscp 64 accepted\n");
+		failures++;
+	}
+}
+
 static void test_show_json(void)
 {
 	struct gk_status st[2];
@@ -244,6 +349,19 @@ static void test_show_json(void)
 	out = show_json(st, 2, false);
 	expect("json", out,
 	       "[{\"ifname\":\"gre1\",\"ifindex\":7,\"enabled\":true,\"admin_up\":true,\"interval_ms\":5000,\"retries\":4,\"line_protocol\":\"up\",\"counter\":0,\"probes_sent\":1234,\"probe_errors\":0,\"replies\":1230,\"transitions\":2,\"last_change\":\"2026-11-22T01:02:03Z\",\"last_reply\":\"2026-11-22T01:10:00Z\"},{\"ifname\":\"gre\\\"\\\\x\",\"ifindex\":8,\"enabled\":false,\"admin_up\":true,\"interval_ms\":5000,\"retries\":4,\"line_protocol\":\"down\",\"counter\":0,\"probes_sent\":18446744073709551615,\"probe_errors\":0,\"replies\":1230,\"transitions\":2,\"last_change\":null,\"last_reply\":null,\"suspended\":\"tab\\there\\nnl \\u0001 \xc3\xa9 \\ufffd\"}]");
+
+	parse(&gre1_all, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st[1]);
+	out = show_json(&st[1], 1, false);
+	expect("json with dscp and variants", out,
+	       "[{\"ifname\":\"gre1\",\"ifindex\":7,\"enabled\":true,\"admin_up\":true,\"interval_ms\":5000,\"retries\":4,\"dscp\":48,\"line_protocol\":\"up\",\"counter\":0,\"probes_sent\":1234,\"probe_errors\":0,\"replies\":1230,\"transitions\":2,\"last_change\":\"2026-11-22T01:02:03Z\",\"last_reply\":\"2026-11-22T01:10:00Z\",\"reflect\":true,\"reflected\":9,\"passed\":1,\"reflect_nat\":false,\"reflect_overlay\":false}]");
+	m = gre1_all;
+	m.dscp = 46;
+	m.reflect_nat = 1;
+	m.reflect_overlay = 1;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_GET, &st[1]);
+	out = show_json(&st[1], 1, true);
+	expect("json pretty with dscp and variants", out,
+	       "[\n    {\n        \"ifname\": \"gre1\",\n        \"ifindex\": 7,\n        \"enabled\": true,\n        \"admin_up\": true,\n        \"interval_ms\": 5000,\n        \"retries\": 4,\n        \"dscp\": 46,\n        \"line_protocol\": \"up\",\n        \"counter\": 0,\n        \"probes_sent\": 1234,\n        \"probe_errors\": 0,\n        \"replies\": 1230,\n        \"transitions\": 2,\n        \"last_change\": \"2026-11-22T01:02:03Z\",\n        \"last_reply\": \"2026-11-22T01:10:00Z\",\n        \"reflect\": true,\n        \"reflected\": 9,\n        \"passed\": 1,\n        \"reflect_nat\": true,\n        \"reflect_overlay\": true\n    }\n]");
 
 	out = show_json(st, 1, true);
 	expect("json pretty", out,
@@ -363,6 +481,59 @@ static void test_events(void)
 	out = cap_end(&c);
 	expect("event without a reason", out,
 	       "2026-11-22T01:02:03Z gre1: line protocol up (unknown), counter 0, suspended: no route\n");
+
+	/* A kernel that sends DSCP and the variants. */
+	m = gre1_all;
+	m.dscp = 46;
+	m.interval_ms = 250;
+	m.reason = GRE_KEEPALIVE_REASON_CHANGED;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
+	gk_event_print(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event changed, dscp", out,
+	       "2026-11-22T01:02:03Z gre1: line protocol up (changed), counter 0, keepalive 250 ms, retries 4, dscp ef\n");
+	gk_event_json(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event changed, dscp json", out,
+	       "{\"time\":\"2026-11-22T01:02:03Z\",\"event\":\"changed\",\"ifname\":\"gre1\",\"ifindex\":7,\"enabled\":true,\"admin_up\":true,\"interval_ms\":250,\"retries\":4,\"dscp\":46,\"line_protocol\":\"up\",\"counter\":0,\"probes_sent\":1234,\"probe_errors\":0,\"replies\":1230,\"transitions\":2,\"last_change\":\"2026-11-22T01:02:03Z\",\"last_reply\":\"2026-11-22T01:10:00Z\",\"reflect\":true,\"reflected\":9,\"passed\":1,\"reflect_nat\":false,\"reflect_overlay\":false}\n");
+
+	m.dscp = 21;
+	m.reason = GRE_KEEPALIVE_REASON_ENABLED;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
+	gk_event_print(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event enabled, unnamed dscp", out,
+	       "2026-11-22T01:02:03Z gre1: line protocol up (enabled), counter 0, keepalive 250 ms, retries 4, dscp 21\n");
+
+	/* Not a change of configuration: no configuration shown. */
+	m.line = GRE_KEEPALIVE_LINE_DOWN;
+	m.counter = 4;
+	m.reason = GRE_KEEPALIVE_REASON_TIMEOUT;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
+	gk_event_print(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event timeout, dscp sent", out,
+	       "2026-11-22T01:02:03Z gre1: line protocol down (timeout), counter 4\n");
+
+	m = gre1_all;
+	m.reason = GRE_KEEPALIVE_REASON_REFLECT_CHANGED;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
+	gk_event_print(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event reflect changed, variants off", out,
+	       "2026-11-22T01:02:03Z gre1: reflect on (reflect-changed)\n");
+
+	m.reflect_nat = 1;
+	m.reflect_overlay = 1;
+	parse(&m, GRE_KEEPALIVE_CMD_TUNNEL_CHANGE_NTF, &st);
+	gk_event_print(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event reflect changed, variants on", out,
+	       "2026-11-22T01:02:03Z gre1: reflect on (nat, overlay) (reflect-changed)\n");
+	gk_event_json(cap_begin(&c), &st, now);
+	out = cap_end(&c);
+	expect("event reflect changed, variants json", out,
+	       "{\"time\":\"2026-11-22T01:02:03Z\",\"event\":\"reflect-changed\",\"ifname\":\"gre1\",\"ifindex\":7,\"enabled\":true,\"admin_up\":true,\"interval_ms\":5000,\"retries\":4,\"dscp\":48,\"line_protocol\":\"up\",\"counter\":0,\"probes_sent\":1234,\"probe_errors\":0,\"replies\":1230,\"transitions\":2,\"last_change\":\"2026-11-22T01:02:03Z\",\"last_reply\":\"2026-11-22T01:10:00Z\",\"reflect\":true,\"reflected\":9,\"passed\":1,\"reflect_nat\":true,\"reflect_overlay\":true}\n");
 }
 
 static void test_malformed(void)
@@ -402,6 +573,8 @@ static void test_malformed(void)
 int main(void)
 {
 	test_show();
+	test_show_options();
+	test_dscp_values();
 	test_show_json();
 	test_escape();
 	test_events();

@@ -25,6 +25,12 @@ struct gk_settings {
 	__u32 retries;
 	bool has_reflect;
 	bool reflect;
+	bool has_dscp;
+	__u32 dscp;
+	bool has_reflect_nat;
+	bool reflect_nat;
+	bool has_reflect_overlay;
+	bool reflect_overlay;
 };
 
 /* Long enough for every message below with a value quoted in it. */
@@ -38,8 +44,19 @@ struct gk_settings {
 int gk_parse_interval(const char *s, __u32 *ms, char *msg, size_t len);
 /* 1..255. */
 int gk_parse_retries(const char *s, __u32 *retries, char *msg, size_t len);
+/* 0..63, or a name: cs0..cs7, ef, af11..af43, in any case. */
+int gk_parse_dscp(const char *s, __u32 *dscp, char *msg, size_t len);
 /* "on" or "off", for the setting named key. */
 int gk_parse_on_off(const char *key, const char *s, bool *on, char *msg,
 		    size_t len);
+
+/* dscp's name ("cs6", "ef", "af41"), or NULL if it has none. */
+const char *gk_dscp_name(__u32 dscp);
+
+/*
+ * dscp as written back to the user: its name if it has one, else the
+ * number. Returns buf or a constant.
+ */
+const char *gk_fmt_dscp(char *buf, size_t len, __u32 dscp);
 
 #endif /* GK_VALUES_H */

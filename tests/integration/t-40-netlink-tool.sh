@@ -21,12 +21,14 @@ check "set interval 1 retries 3" gka a set gre1 interval 1 retries 3
 out=$(gka a show gre1)
 echo "  $out"
 check "show reads like a router" out_has \
-	'^gre1: keepalive 1 s, retries 3, line protocol up, counter [0-9]*, sent [0-9]*, replies [0-9]*, errors 0, transitions 0, last change never, last reply ' \
+	'^gre1: keepalive 1 s, retries 3, dscp cs6, line protocol up, counter [0-9]*, sent [0-9]*, replies [0-9]*, errors 0, transitions 0, last change never, last reply ' \
 	echo "$out"
 json=$(gka a show -j gre1)
 echo "  $json"
 check "show -j has the configuration" out_has \
-	'"ifname":"gre1".*"enabled":true.*"interval_ms":1000,"retries":3' echo "$json"
+	'"ifname":"gre1".*"enabled":true.*"interval_ms":1000,"retries":3,"dscp":48,' echo "$json"
+check "and the variants of reflection, off" out_has \
+	'"reflect":true,.*"reflect_nat":false,"reflect_overlay":false' echo "$json"
 check "show -p pretty-prints" out_has '^        "interval_ms": 1000,$' gka a show -p
 
 # reflect is a setting of its own: keepalive is left as it is.
@@ -37,6 +39,58 @@ check "show says reflect off" out_has \
 	'^gre1: keepalive 1 s, retries 3, .*, reflect off, ' gka a show gre1
 check "reflect on" gka a reflect gre1 on
 check_eq "sysfs agrees" 1 "$(ka a gre1 reflect)"
+
+# dscp, by name or number; netlink only, so read back through the tool.
+check "set dscp ef" gka a set gre1 dscp ef
+check "show -j reads it back" out_has '"retries":3,"dscp":46,' gka a show -j gre1
+check "show names it" out_has '^gre1: keepalive 1 s, retries 3, dscp ef, line protocol up' \
+	gka a show gre1
+check "set dscp 21" gka a set gre1 dscp 21
+check "a DSCP without a name is shown as its number" \
+	out_has '^gre1: keepalive 1 s, retries 3, dscp 21, ' gka a show gre1
+out=$(gka a set gre1 dscp 64 2>&1)
+check_eq "dscp 64 refused by the tool (exit 2)" 2 $?
+check "saying why" out_has "^gre-keepalive: dscp must be 0..63 (got '64'" echo "$out"
+check_eq "and by the kernel" "error ERANGE integer out of range (attr dscp)" \
+	"$(in_ns a gka-nlsend set ifname:str:gre1 dscp:u32:64)"
+check "dscp unchanged" out_has '"dscp":21,' gka a show -j gre1
+check "set dscp CS6 (case does not matter)" gka a set gre1 dscp CS6
+check "back to the default" out_has '"dscp":48,' gka a show -j gre1
+
+# The peer variants of reflection: point-to-point gre only.
+check "reflect nat on overlay on" gka a reflect gre1 nat on overlay on
+check "show lists them" out_has ', reflect on (nat, overlay), reflected ' gka a show gre1
+check "show -j too" out_has '"reflect":true,.*"reflect_nat":true,"reflect_overlay":true' \
+	gka a show -j gre1
+check "reflect overlay off" gka a reflect gre1 overlay off
+check "leaves reflection and nat on" out_has ', reflect on (nat), reflected ' gka a show gre1
+check "reflect nat off" gka a reflect gre1 nat off
+check "reads as before" out_has ', reflect on, reflected ' gka a show gre1
+ip -n a link add tap1 type gretap local $A_WAN remote $B_WAN
+before=$(gka a show -j tap1)
+check "a gretap reports the variants off" \
+	out_has '"reflect_nat":false,"reflect_overlay":false' echo "$before"
+out=$(gka a reflect tap1 off nat on 2>&1)
+check_eq "reflect nat on a gretap refused (exit 1)" 1 $?
+check_eq "with the kernel's reason" \
+	"gre-keepalive: reflect-nat applies to point-to-point gre tunnels only (Operation not supported)" \
+	"$out"
+check_eq "nothing changed, not even reflect" "$before" "$(gka a show -j tap1)"
+if modprobe ip6_gre; then
+	ip -n a link add g6 type ip6gre local 2001:db8:1::1 remote 2001:db8:2::2
+	before=$(gka a show -j g6)
+	out=$(gka a reflect g6 overlay on 2>&1)
+	check_eq "reflect overlay on an ip6gre refused (exit 1)" 1 $?
+	check_eq "with the kernel's reason" \
+		"gre-keepalive: reflect-overlay applies to point-to-point gre tunnels only (Operation not supported)" \
+		"$out"
+	check_eq "nothing changed" "$before" "$(gka a show -j g6)"
+	ip -n a link del g6
+else
+	not_ok "modprobe ip6_gre"
+fi
+ip -n a link del tap1
+
 check "set without values on an enabled tunnel" gka a set gre1
 check_eq "keeps interval and retries" "1 1000 3" \
 	"$(ka a gre1 enabled) $(ka a gre1 interval_ms) $(ka a gre1 retries)"
@@ -62,15 +116,39 @@ check "and gretap0" out_has '^gretap0: keepalive off' gka a show
 gka a set gre1 interval 200ms retries 4
 in_ns a gre-keepalive monitor -j > /tmp/monitor.json &
 mon=$!
-# The monitor is listening once it reports a change we make: toggle
-# retries until it does, ending at 3.
-synced() { grep '"event":"changed"' /tmp/monitor.json | grep -q '"retries":3'; }
+in_ns a gre-keepalive monitor > /tmp/monitor.txt &
+montxt=$!
+# The monitors are listening once they report a change we make: toggle
+# retries until they do, ending at 3.
+synced() {
+	grep '"event":"changed"' /tmp/monitor.json | grep -q '"retries":3' &&
+		grep -q '(changed), .*, retries 3' /tmp/monitor.txt
+}
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	gka a set gre1 retries 4
 	gka a set gre1 retries 3
 	wait_for 1000 synced && break
 done
 check "monitor is listening" synced
+gka a set gre1 dscp af41
+check "monitor -j reports a DSCP change" wait_for 2000 \
+	grep -q '"event":"changed".*"retries":3,"dscp":34,' /tmp/monitor.json
+check "monitor too, by its name" wait_for 2000 \
+	grep -q 'gre1: line protocol up (changed), counter [0-9]*, keepalive 200 ms, retries 3, dscp af41$' \
+	/tmp/monitor.txt
+gka a reflect gre1 nat on
+check "monitor -j reports reflect nat" wait_for 2000 \
+	grep -q '"event":"reflect-changed".*"reflect_nat":true,"reflect_overlay":false' \
+	/tmp/monitor.json
+check "monitor too" wait_for 2000 \
+	grep -q 'gre1: reflect on (nat) (reflect-changed)$' /tmp/monitor.txt
+gka a reflect gre1 nat off
+gka a set gre1 dscp cs6
+kill $montxt
+sed 's/^/  /' /tmp/monitor.txt
+# Counted from here on, the cycle's events: this change is before them.
+last_is_cs6() { tail -n 1 /tmp/monitor.json | grep -q '"event":"changed".*"dscp":48,'; }
+check "monitor -j saw DSCP back to cs6" wait_for 2000 last_is_cs6
 n=$(wc -l < /tmp/monitor.json)
 blackhole
 check "down" watch_down a gre1 3 3000

@@ -53,6 +53,7 @@ gka1 interval 300ms retries 5
 gka2	retries 7		# interval: the module's default
   gka3 interval 2 # seconds
 gka4 retries 2 reflect off
+gka5 dscp EF reflect-nat on reflect-overlay on
 CONFEOF
 
 # --- as the unit runs it: module first, then the follower ---------------
@@ -90,6 +91,15 @@ check "with reflection off, as its line says" wait_for 20000 ka_is a gka4 reflec
 check_eq "gka1 keeps the default reflection" 1 "$(ka a gka1 reflect)"
 check "gka1 stays off" ka_is a gka1 enabled 0
 
+# The settings without a sysfs file, read back through the tool.
+gre gka5 198.51.100.5
+check "gka5 gets its line" wait_for 20000 ka_is a gka5 enabled 1
+check "with dscp ef and both reflection variants" out_has \
+	'"dscp":46,.*"reflect":true,.*"reflect_nat":true,"reflect_overlay":true' \
+	in_ns a gre-keepalive show -j gka5
+check "and says so" wait_for 20000 \
+	log_has "^gka5: keepalive dscp ef, reflect-nat on, reflect-overlay on ($CONF:6)$"
+
 # Reload (systemctl reload = SIGHUP): the new file, to every tunnel.
 sed -i 's/^gka1 interval 300ms retries 5/gka1 interval 400ms retries 6/' "$CONF"
 kill -HUP "$follower"
@@ -118,12 +128,14 @@ check_eq "gka3, no longer in the file, stays off" 0 "$(ka a gka3 enabled)"
 stop_follower
 
 # --- a bad file is refused, whole, with FILE:LINE ------------------------
-printf 'gka1 interval 5\ngka2 retries 300\ngka3 bogus 1\n' > "$CONF"
+printf 'gka1 interval 5\ngka2 retries 300\ngka3 bogus 1\ngka4 dscp 64\ngka5 reflect-nat yes\n' > "$CONF"
 out=$(nsenter --net=/run/netns/a $start 2>&1)
 rc=$?
 check_eq "the follower refuses a bad file (exit 2)" 2 "$rc"
 check "naming line 2" out_has "^$CONF:2: retries must be 1..255 (got '300')" echo "$out"
 check "and line 3" out_has "^$CONF:3: unknown word 'bogus'" echo "$out"
+check "and line 4" out_has "^$CONF:4: dscp must be 0..63 (got '64'" echo "$out"
+check "and line 5" out_has "^$CONF:5: reflect-nat must be on or off (got 'yes')" echo "$out"
 check_eq "nothing applied: gka1 keeps 250 ms" 250 "$(ka a gka1 interval_ms)"
 rm -f "$CONF"
 finish
