@@ -69,7 +69,7 @@ expect "iseq tunnel" \
 # Values: flags 0 or 1 by the policy; ranges by the module, which says
 # which bound was crossed, and of which attribute.
 expect "set without anything to set" \
-	"error EINVAL nothing to set: give ENABLED, INTERVAL_MS, RETRIES or REFLECT" \
+	"error EINVAL nothing to set: give ENABLED, INTERVAL_MS, RETRIES, REFLECT, DSCP, REFLECT_NAT or REFLECT_OVERLAY" \
 	set ifname:str:gre1
 expect "enabled 2" \
 	"error ERANGE integer out of range (attr enabled)" \
@@ -124,7 +124,7 @@ expect "set: a state attribute is not settable" \
 	"error EINVAL Unsupported attribute (attr admin_up)" \
 	set ifname:str:gre1 admin_up:u32:1
 expect "set: nor are counters" \
-	"error EINVAL Unknown attribute type (attr counter)" \
+	"error EINVAL Unsupported attribute (attr counter)" \
 	set ifname:str:gre1 counter:u32:0
 expect "get: a setting is refused" \
 	"error EINVAL Unknown attribute type (attr interval_ms)" \
