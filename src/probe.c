@@ -143,6 +143,10 @@ const char *gka_reflect_verdict_name(enum gka_reflect_verdict v)
 		[GKA_PASS_WRONG_SRC] = "inner source is not the tunnel's local address",
 		[GKA_PASS_TTL] = "TTL expired",
 		[GKA_PASS_NO_ROUTE] = "no unicast route back to the peer",
+		[GKA_REFLECT_NAT] = "candidate of a NAT'd peer",
+		[GKA_REFLECT_OVERLAY] = "candidate addressed in the overlay",
+		[GKA_PASS_OVERLAY_SRC] = "inner source is not an address of the tunnel device",
+		[GKA_PASS_OVERLAY_DST] = "inner destination is not routed into the tunnel",
 	};
 
 	return (unsigned int)v < ARRAY_SIZE(names) ? names[v] : "unknown";
@@ -234,6 +238,40 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	if (iph->ttl <= 1)
 		return GKA_PASS_TTL;
 	return GKA_REFLECT_OK;
+}
+
+enum gka_reflect_verdict
+gka_reflect_classify_variants(const void *pkt, size_t len, size_t pkt_len,
+			      const struct gka_ends *ends,
+			      unsigned int variants)
+{
+	enum gka_reflect_verdict v;
+	const struct iphdr *iph = pkt;
+
+	v = gka_reflect_classify(pkt, len, pkt_len, ends);
+	/*
+	 * A well-formed probe of a tunnel with a peer, refused for its
+	 * destination, before its source and TTL were looked at; anything
+	 * else keeps the standard verdict.
+	 */
+	if (v != GKA_PASS_WRONG_DST || !variants)
+		return v;
+	/*
+	 * No peer's probe is addressed to a group, a broadcast or a
+	 * loopback address. The NAT variant would send even those only to
+	 * the peer, but they are someone else's: the stack decides.
+	 */
+	if (gka_bad_source(iph->daddr))
+		return v;
+	if (variants & GKA_VARIANT_NAT &&
+	    (ends->local ? iph->saddr == ends->local :
+			   !gka_bad_source(iph->saddr)))
+		v = GKA_REFLECT_NAT;
+	else if (variants & GKA_VARIANT_OVERLAY && !gka_bad_source(iph->saddr))
+		v = GKA_REFLECT_OVERLAY;
+	else
+		return GKA_PASS_WRONG_SRC;
+	return iph->ttl <= 1 ? GKA_PASS_TTL : v;
 }
 
 static bool gka_bad_source6(const struct in6_addr *addr)

@@ -140,6 +140,14 @@ enum gka_reflect_verdict {
 	GKA_PASS_WRONG_SRC,	/* not from the tunnel's local address */
 	GKA_PASS_TTL,		/* a router would let it expire here */
 	GKA_PASS_NO_ROUTE,	/* the underlay has no unicast route back */
+	/*
+	 * Peer variants (gka_reflect_classify_variants()): candidates that
+	 * the sender confirms with its address and route checks.
+	 */
+	GKA_REFLECT_NAT,	/* re-addressed to the tunnel's remote */
+	GKA_REFLECT_OVERLAY,	/* forwarded back into the tunnel */
+	GKA_PASS_OVERLAY_SRC,	/* not from an address of the tunnel device */
+	GKA_PASS_OVERLAY_DST,	/* not routed back into the tunnel */
 };
 
 const char *gka_reflect_verdict_name(enum gka_reflect_verdict v);
@@ -159,6 +167,27 @@ __be32 gka_gre_key(const void *gre);
 enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 					      size_t pkt_len,
 					      const struct gka_ends *ends);
+
+/* The peer variants a tunnel answers, for gka_reflect_classify_variants(). */
+#define GKA_VARIANT_NAT		0x1
+#define GKA_VARIANT_OVERLAY	0x2
+
+/*
+ * gka_reflect_classify(), and with @variants also the probes of peers
+ * that address them otherwise; only a well-formed probe whose destination
+ * alone the standard rule refuses can be one. GKA_VARIANT_NAT: from our
+ * local address (for "local any", a good unicast source) to any unicast
+ * destination, a NAT'd peer's private address: GKA_REFLECT_NAT.
+ * GKA_VARIANT_OVERLAY: from a good unicast source to a unicast
+ * destination: GKA_REFLECT_OVERLAY, which the sender answers only if the
+ * source is an address of the tunnel device and the destination is
+ * routed back into it. NAT is asked first: a "local any" tunnel's NAT
+ * candidate may be an overlay probe, which the sender tells apart.
+ */
+enum gka_reflect_verdict
+gka_reflect_classify_variants(const void *pkt, size_t len, size_t pkt_len,
+			      const struct gka_ends *ends,
+			      unsigned int variants);
 
 /*
  * The same for IPv6 out of an ip6gre tunnel: the inner GRE header carries

@@ -15,6 +15,14 @@
  * goes on through the stack untouched, as if the module were not loaded
  * (a tunnel inside this one carries its own keepalives, for one).
  *
+ * Two kinds of peers address their probes otherwise; per tunnel, and only
+ * when switched on, we answer them too (Documentation/keepalive.md, "Peer
+ * variants", says why that is safe): a NAT'd peer's, whose destination
+ * is its private address, by sending it to the tunnel's remote instead;
+ * an overlay-addressed one, from an address of the tunnel device to one
+ * routed back into it, by forwarding it there as a router would. Either
+ * way it comes from an address of ours and goes to the tunnel's peer.
+ *
  * The probes are caught at NF_INET_PRE_ROUTING (IPv4, and IPv6 for
  * ip6gre) of the tunnel's netns, before routing calls them martians and
  * before conntrack, after the raw table: an operator's raw rules still
@@ -22,6 +30,7 @@
  * reflection on and a single peer; other traffic leaves them after one
  * protocol compare, GRE inside a tunnel after one header read.
  */
+#include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -35,6 +44,7 @@
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
+#include <net/l3mdev.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <net/route.h>
@@ -64,21 +74,23 @@ static void gka_reflect_prepare(struct gka_tunnel *kt, struct sk_buff *skb,
 
 /*
  * Returns GKA_REFLECT_OK once the packet is on its way (consumed), else
- * why it is not for us to answer; the packet is then as it came.
+ * why it is not for us to answer; the packet is then as it came. It goes
+ * to @daddr, the tunnel's remote: the probe's own destination, or for a
+ * NAT'd peer the one its private address stands for.
  */
 static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 						 struct sk_buff *skb,
-						 __be32 gre_key)
+						 __be32 gre_key, __be32 daddr)
 {
 	const struct ip_tunnel *t = netdev_priv(kt->dev);
-	const struct iphdr *iph = ip_hdr(skb);
+	struct iphdr *iph = ip_hdr(skb);
 	struct net *net = kt->underlay;
 	struct flowi4 fl4 = {};
 	struct rtable *rt;
 
 	flowi4_init_output(&fl4, READ_ONCE(t->parms.link), READ_ONCE(t->fwmark),
 			   iph->tos & INET_DSCP_MASK, RT_SCOPE_UNIVERSE,
-			   IPPROTO_GRE, 0, iph->daddr, iph->saddr, 0, 0,
+			   IPPROTO_GRE, 0, daddr, iph->saddr, 0, 0,
 			   GLOBAL_ROOT_UID);
 	fl4.fl4_gre_key = gre_key;
 	/*
@@ -98,9 +110,76 @@ static enum gka_reflect_verdict gka_reflect_send(struct gka_tunnel *kt,
 
 	gka_reflect_prepare(kt, skb, net, &rt->dst);
 	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	ip_decrease_ttl(ip_hdr(skb));
+	iph = ip_hdr(skb);	/* skb_ensure_writable() may have moved it */
+	if (iph->daddr != daddr) {
+		csum_replace4(&iph->check, iph->daddr, daddr);
+		iph->daddr = daddr;
+	}
+	ip_decrease_ttl(iph);
 
 	/* Handed on, like a forwarded packet: later drops are not ours. */
+	ip_local_out(net, NULL, skb);
+	return GKA_REFLECT_OK;
+}
+
+/* Under RCU, as netfilter hooks run. */
+static bool gka_dev_has_addr(const struct net_device *dev, __be32 addr)
+{
+	const struct in_device *in_dev = __in_dev_get_rcu(dev);
+	const struct in_ifaddr *ifa;
+
+	if (!in_dev)
+		return false;
+	in_dev_for_each_ifa_rcu(ifa, in_dev)
+		if (ifa->ifa_local == addr)
+			return true;
+	return false;
+}
+
+/*
+ * A probe addressed in the overlay (some SD-WAN appliances): from an
+ * address of the tunnel device to one routed through it. A router's
+ * forwarding sends it back into the tunnel, to the one peer there is; so
+ * do we, in the tunnel device's netns, with the route a locally sent
+ * packet from that address would take (the VRF the device is in, the
+ * IPsec output policy), through that netns's OUTPUT and POSTROUTING hooks.
+ * Same return as gka_reflect_send().
+ */
+static enum gka_reflect_verdict gka_reflect_overlay(struct gka_tunnel *kt,
+						    struct sk_buff *skb,
+						    __be32 gre_key)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct net_device *dev = kt->dev;
+	struct net *net = dev_net(dev);
+	struct flowi4 fl4 = {};
+	struct rtable *rt;
+
+	/* Which also makes it a martian to the stack: none of its traffic. */
+	if (!gka_dev_has_addr(dev, iph->saddr))
+		return GKA_PASS_OVERLAY_SRC;
+	flowi4_init_output(&fl4, l3mdev_master_ifindex_rcu(dev), skb->mark,
+			   iph->tos & INET_DSCP_MASK, RT_SCOPE_UNIVERSE,
+			   IPPROTO_GRE, 0, iph->daddr, iph->saddr, 0, 0,
+			   GLOBAL_ROOT_UID);
+	fl4.fl4_gre_key = gre_key;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return GKA_PASS_OVERLAY_DST;
+	/*
+	 * Into this tunnel, to a unicast address, and by a plain route: a
+	 * lightweight tunnel encapsulation (MPLS, SRv6, BPF) would take it
+	 * somewhere other than the tunnel's peer.
+	 */
+	if (rt->rt_type != RTN_UNICAST || rt->dst.dev != dev ||
+	    rt->dst.lwtstate || skb_ensure_writable(skb, ip_hdrlen(skb))) {
+		ip_rt_put(rt);
+		return GKA_PASS_OVERLAY_DST;
+	}
+
+	gka_reflect_prepare(kt, skb, net, &rt->dst);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	ip_decrease_ttl(ip_hdr(skb));
 	ip_local_out(net, NULL, skb);
 	return GKA_REFLECT_OK;
 }
@@ -158,17 +237,22 @@ static unsigned int gka_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 				u8 pf)
 {
 	struct gka_reflector *rf = &kt->rf;
+	unsigned int len, variants = 0;
 	u8 buf[GKA_CLASSIFY_LEN];
 	enum gka_reflect_verdict v;
 	struct gka_ends ends;
 	const void *pkt;
-	unsigned int len;
+	__be32 key;
 	bool on;
 
 	/* Hooks may run in process context: a queued packet's verdict. */
 	spin_lock_bh(&rf->lock);
 	on = rf->on;
 	ends = rf->ends;
+	if (rf->nat)
+		variants |= GKA_VARIANT_NAT;
+	if (rf->overlay)
+		variants |= GKA_VARIANT_OVERLAY;
 	spin_unlock_bh(&rf->lock);
 	/* No single peer (gretap, NBMA): what comes out is transit. */
 	if (!on || !gka_has_peer(&ends))
@@ -178,23 +262,39 @@ static unsigned int gka_reflect(struct gka_tunnel *kt, struct sk_buff *skb,
 	pkt = skb_header_pointer(skb, skb_network_offset(skb), len, buf);
 	if (!pkt)
 		return NF_ACCEPT;
+	/* The variants are for gre alone: ip6gre never has them on. */
 	if (pf == NFPROTO_IPV6)
 		v = gka_reflect_classify6(pkt, len, skb->len, &ends);
 	else
-		v = gka_reflect_classify(pkt, len, skb->len, &ends);
+		v = gka_reflect_classify_variants(pkt, len, skb->len, &ends,
+						  variants);
 	if (v == GKA_REFLECT_PASS)
 		return NF_ACCEPT;
 	/*
 	 * An IPv6 probe comes out of ip6gre alone: ends.remote6 says so.
 	 * The classifier saw the whole GRE header within @pkt.
 	 */
-	if (v == GKA_REFLECT_OK && pf == NFPROTO_IPV6)
+	if (v == GKA_REFLECT_OK && pf == NFPROTO_IPV6) {
 		v = gka_reflect_send6(kt, skb, gka_gre_key((const u8 *)pkt +
 							   sizeof(struct ipv6hdr)));
-	else if (v == GKA_REFLECT_OK)
-		v = gka_reflect_send(kt, skb,
-				     gka_gre_key((const u8 *)pkt +
-						 ((const struct iphdr *)pkt)->ihl * 4));
+	} else if (v == GKA_REFLECT_OK || v == GKA_REFLECT_NAT ||
+		   v == GKA_REFLECT_OVERLAY) {
+		key = gka_gre_key((const u8 *)pkt +
+				  ((const struct iphdr *)pkt)->ihl * 4);
+		/*
+		 * To a "local any" tunnel every address of ours is a local
+		 * one, its own overlay addresses too: a probe from one of
+		 * those is overlay-addressed, never a NAT'd peer's.
+		 */
+		if (v == GKA_REFLECT_NAT && !ends.local &&
+		    gka_dev_has_addr(kt->dev, ip_hdr(skb)->saddr))
+			v = variants & GKA_VARIANT_OVERLAY ?
+				GKA_REFLECT_OVERLAY : GKA_PASS_WRONG_SRC;
+		if (v == GKA_REFLECT_OVERLAY)
+			v = gka_reflect_overlay(kt, skb, key);
+		else if (v != GKA_PASS_WRONG_SRC)
+			v = gka_reflect_send(kt, skb, key, ends.remote);
+	}
 
 	spin_lock_bh(&rf->lock);
 	if (v == GKA_REFLECT_OK)

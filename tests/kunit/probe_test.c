@@ -397,6 +397,17 @@ static void reflect_classify_verdicts(struct kunit *test)
 						       &c->ends),
 			    c->want, "want %s",
 			    gka_reflect_verdict_name(c->want));
+	/*
+	 * With no variant on, nothing changes; with any, only a probe refused
+	 * for its destination alone may be one (reflect_classify_variants).
+	 */
+	for (i = 0; i <= GKA_VARIANT_NAT + GKA_VARIANT_OVERLAY; i++)
+		if (!i || c->want != GKA_PASS_WRONG_DST)
+			KUNIT_EXPECT_EQ_MSG(test,
+					    gka_reflect_classify_variants(pkt, pkt_len,
+									  pkt_len,
+									  &c->ends, i),
+					    c->want, "variants %u", i);
 }
 
 /*
@@ -439,6 +450,167 @@ static void reflect_classify_own_probes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gka_reflect_classify(c->expect, c->len, c->len,
 						   &peer),
 			GKA_REFLECT_OK);
+	KUNIT_EXPECT_EQ(test,
+			gka_reflect_classify_variants(c->expect, c->len, c->len,
+						      &peer, GKA_VARIANT_NAT |
+						      GKA_VARIANT_OVERLAY),
+			GKA_REFLECT_OK);
+}
+
+/*
+ * The peer variants. probe_plain comes out of our tunnel A_REMOTE ->
+ * A_LOCAL; a NAT'd peer puts its private address where A_LOCAL is, an
+ * SD-WAN appliance the tunnel's inner addresses in both places.
+ */
+#define V_OVL_SRC	htonl(0xcb007101)	/* 203.0.113.1: ours, inside */
+#define V_OVL_DST	htonl(0xcb007102)	/* 203.0.113.2: the peer's */
+#define V_PRIVATE	htonl(0x0a090909)	/* 10.9.9.9 */
+
+enum { V_P2P, V_LOCAL_ANY, V_NO_PEER };
+
+struct variant_case {
+	const char *name;
+	int ends;		/* V_P2P, V_LOCAL_ANY or V_NO_PEER */
+	__be32 saddr;		/* 0: probe_plain's */
+	__be32 daddr;		/* 0: probe_plain's */
+	u8 ttl;			/* 0: probe_plain's (255) */
+	struct byte_edit edit;
+	bool bad_csum;
+	/* Indexed by the variants on: none, NAT, overlay, both. */
+	enum gka_reflect_verdict want[4];
+};
+
+#define V_ALL(v)	{ [0 ... 3] = (v) }
+
+static const struct variant_case variant_cases[] = {
+	{ "standard probe", V_P2P, 0, 0, 0, NO_EDIT, false,
+	  V_ALL(GKA_REFLECT_OK) },
+	{ "nat: private destination", V_P2P, 0, V_PRIVATE, 0, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_REFLECT_NAT, GKA_REFLECT_OVERLAY,
+	    GKA_REFLECT_NAT } },
+	{ "nat: local any", V_LOCAL_ANY, A_OTHER, V_PRIVATE, 0, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_REFLECT_NAT, GKA_REFLECT_OVERLAY,
+	    GKA_REFLECT_NAT } },
+	{ "nat: ttl 2", V_P2P, 0, V_PRIVATE, 2, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_REFLECT_NAT, GKA_REFLECT_OVERLAY,
+	    GKA_REFLECT_NAT } },
+	{ "nat: ttl 1", V_P2P, 0, V_PRIVATE, 1, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_PASS_TTL, GKA_PASS_TTL, GKA_PASS_TTL } },
+	{ "nat: source not ours", V_P2P, A_OTHER, V_PRIVATE, 0, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_REFLECT_OVERLAY,
+	    GKA_REFLECT_OVERLAY } },
+	{ "overlay addresses", V_P2P, V_OVL_SRC, V_OVL_DST, 0, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_REFLECT_OVERLAY,
+	    GKA_REFLECT_OVERLAY } },
+	{ "overlay, local any", V_LOCAL_ANY, V_OVL_SRC, V_OVL_DST, 0, NO_EDIT,
+	  false, { GKA_PASS_WRONG_DST, GKA_REFLECT_NAT, GKA_REFLECT_OVERLAY,
+		   GKA_REFLECT_NAT } },
+	{ "overlay, ttl 1", V_P2P, V_OVL_SRC, V_OVL_DST, 1, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_PASS_TTL,
+	    GKA_PASS_TTL } },
+	{ "overlay, ttl 0", V_P2P, V_OVL_SRC, V_OVL_DST, 0, { 8, 0 }, false,
+	  { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_PASS_TTL,
+	    GKA_PASS_TTL } },
+	/* No peer's probe goes to a group, a broadcast or a loopback. */
+	{ "multicast destination", V_P2P, 0, htonl(0xe0000005), 0, NO_EDIT,
+	  false, V_ALL(GKA_PASS_WRONG_DST) },
+	{ "overlay source, multicast destination", V_P2P, V_OVL_SRC,
+	  htonl(0xe0000005), 0, NO_EDIT, false, V_ALL(GKA_PASS_WRONG_DST) },
+	{ "broadcast destination", V_P2P, V_OVL_SRC, htonl(0xffffffff), 0,
+	  NO_EDIT, false, V_ALL(GKA_PASS_WRONG_DST) },
+	{ "loopback destination", V_P2P, 0, htonl(0x7f000001), 0, NO_EDIT,
+	  false, V_ALL(GKA_PASS_WRONG_DST) },
+	{ "destination 0.0.0.0", V_P2P, V_OVL_SRC, htonl(1), 0, { 19, 0 },
+	  false, V_ALL(GKA_PASS_WRONG_DST) },
+	/* No variant takes a source that cannot be anyone's. */
+	{ "multicast source", V_P2P, htonl(0xe0000005), V_PRIVATE, 0, NO_EDIT,
+	  false, { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_PASS_WRONG_SRC,
+		   GKA_PASS_WRONG_SRC } },
+	{ "local any, loopback source", V_LOCAL_ANY, htonl(0x7f000001),
+	  V_PRIVATE, 0, NO_EDIT, false,
+	  { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_PASS_WRONG_SRC,
+	    GKA_PASS_WRONG_SRC } },
+	{ "broadcast source", V_P2P, htonl(0xffffffff), V_OVL_DST, 0, NO_EDIT,
+	  false, { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_PASS_WRONG_SRC,
+		   GKA_PASS_WRONG_SRC } },
+	/* What the standard rule refuses otherwise stays refused. */
+	{ "to the remote, source not ours", V_P2P, A_OTHER, 0, 0, NO_EDIT,
+	  false, V_ALL(GKA_PASS_WRONG_SRC) },
+	{ "to the remote, ttl 1", V_P2P, 0, 0, 1, NO_EDIT, false,
+	  V_ALL(GKA_PASS_TTL) },
+	{ "nat: no peer", V_NO_PEER, 0, V_PRIVATE, 0, NO_EDIT, false,
+	  V_ALL(GKA_PASS_NO_PEER) },
+	{ "nat: bad ipv4 checksum", V_P2P, 0, V_PRIVATE, 0, NO_EDIT, true,
+	  V_ALL(GKA_PASS_MALFORMED) },
+	{ "overlay: gre version 1", V_P2P, V_OVL_SRC, V_OVL_DST, 0,
+	  { 21, 0x01 }, false, V_ALL(GKA_PASS_MALFORMED) },
+	{ "overlay: key flag, no key", V_P2P, V_OVL_SRC, V_OVL_DST, 0,
+	  { 20, 0x20 }, false, V_ALL(GKA_PASS_TRUNCATED) },
+	/*
+	 * A tunnel inside ours: its traffic is not looked at. Its peer's
+	 * replies, from the peer's inner address to ours, look the same as
+	 * an overlay probe to the classifier; the sender refuses them, their
+	 * source being no address of ours.
+	 */
+	{ "overlay: gre carrying ip", V_P2P, V_OVL_SRC, V_OVL_DST, 0,
+	  { 22, 0x08 }, false, V_ALL(GKA_REFLECT_PASS) },
+	{ "inner tunnel's reply", V_P2P, V_OVL_DST, V_OVL_SRC, 0, NO_EDIT,
+	  false, { GKA_PASS_WRONG_DST, GKA_PASS_WRONG_SRC, GKA_REFLECT_OVERLAY,
+		   GKA_REFLECT_OVERLAY } },
+};
+
+static void variant_case_desc(const struct variant_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(variant, variant_cases, variant_case_desc);
+
+static void reflect_classify_variants(struct kunit *test)
+{
+	const struct variant_case *c = test->param_value;
+	struct gka_ends ends = ends_p2p;
+	u8 pkt[sizeof(probe_plain)];
+	struct iphdr *iph = (struct iphdr *)pkt;
+	unsigned int variants;
+
+	memcpy(pkt, probe_plain, sizeof(pkt));
+	if (c->saddr)
+		iph->saddr = c->saddr;
+	if (c->daddr)
+		iph->daddr = c->daddr;
+	if (c->ttl)
+		iph->ttl = c->ttl;
+	if (c->edit.off >= 0)
+		pkt[c->edit.off] = c->edit.val;
+	if (c->ends == V_LOCAL_ANY)
+		ends.local = 0;
+	if (c->ends == V_NO_PEER)
+		ends.remote = 0;
+	iph->check = 0;
+	iph->check = ip_fast_csum(iph, iph->ihl);
+	if (c->bad_csum)
+		iph->tos ^= 4;	/* after the checksum was made */
+
+	for (variants = 0; variants < ARRAY_SIZE(c->want); variants++)
+		KUNIT_EXPECT_EQ_MSG(test,
+				    gka_reflect_classify_variants(pkt, sizeof(pkt),
+								  sizeof(pkt),
+								  &ends, variants),
+				    c->want[variants], "variants %u: want %s",
+				    variants,
+				    gka_reflect_verdict_name(c->want[variants]));
+}
+
+/* Every verdict has a name for the debug line. */
+static void reflect_verdict_names(struct kunit *test)
+{
+	int v;
+
+	for (v = GKA_REFLECT_PASS; v <= GKA_PASS_OVERLAY_DST; v++)
+		KUNIT_EXPECT_STRNEQ(test, gka_reflect_verdict_name(v), "unknown");
+	KUNIT_EXPECT_STREQ(test, gka_reflect_verdict_name(GKA_PASS_OVERLAY_DST + 1),
+			   "unknown");
 }
 
 /*
@@ -563,6 +735,8 @@ static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(reflect_classify_own_probes, build_gen_params),
 	KUNIT_CASE_PARAM(reflect_classify6_verdicts, classify6_gen_params),
 	KUNIT_CASE(reflect_classify_families),
+	KUNIT_CASE_PARAM(reflect_classify_variants, variant_gen_params),
+	KUNIT_CASE(reflect_verdict_names),
 	{}
 };
 

@@ -6,12 +6,16 @@
  * Test helper for the integration tests; plain sockets only, so that it
  * links statically into the qemu guest.
  *
- * usage: gka-nlsend CMD [ATTR:TYPE:VALUE]...
+ * usage: gka-nlsend [-a] CMD [ATTR:TYPE:VALUE]...
  *
+ *   -a     msg lines show dscp, reflect_nat and reflect_overlay too (after
+ *          reflect); without it they are as before those attributes were
+ *          added, which tests compare whole
  *   CMD    set | get | dump | 0..255   (set = TUNNEL_SET, get = TUNNEL_GET,
  *          dump = TUNNEL_GET with NLM_F_DUMP)
  *   ATTR   attribute name of the "tunnel" set (ifindex, ifname, enabled,
- *          interval_ms, ..., reflect, ...) or 0..65535
+ *          interval_ms, ..., reflect, ..., dscp, reflect_nat,
+ *          reflect_overlay) or 0..65535
  *   TYPE   u8 | u16 | u32 | u64   VALUE is a number (decimal or 0x hex)
  *          str                    VALUE followed by a NUL byte
  *          strn                   VALUE without a NUL byte
@@ -20,7 +24,7 @@
  *
  * Output (stdout):
  *   msg [ifname=S] [enabled=N] [interval_ms=N] [retries=N] [line=N]
- *       [reflect=N]
+ *       [reflect=N] [dscp=N reflect_nat=N reflect_overlay=N (-a)]
  *       zero or more lines, one per message the kernel returned
  *   ok
  *   error ERRNO MSG[ (attr NAME)][ (missing NAME)]
@@ -192,7 +196,7 @@ static void print_usage(void)
 {
 	size_t i;
 
-	fprintf(stderr, "usage: %s CMD [ATTR:TYPE:VALUE]...\n", prog);
+	fprintf(stderr, "usage: %s [-a] CMD [ATTR:TYPE:VALUE]...\n", prog);
 	fprintf(stderr, "  CMD   set | get | dump | 0..255\n  ATTR ");
 	for (i = 0; i < ARRAY_SIZE(attr_names); i++)
 		fprintf(stderr, " %s |", attr_names[i]);
@@ -595,6 +599,7 @@ static void print_uint(const char *name, const struct nlattr *nla)
 
 struct reply_ctx {
 	__u16 family;
+	int all;	/* -a */
 };
 
 static void reply_handler(const struct nlmsghdr *nlh, void *ctx)
@@ -603,7 +608,11 @@ static void reply_handler(const struct nlmsghdr *nlh, void *ctx)
 		GRE_KEEPALIVE_A_TUNNEL_IFNAME, GRE_KEEPALIVE_A_TUNNEL_ENABLED,
 		GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS, GRE_KEEPALIVE_A_TUNNEL_RETRIES,
 		GRE_KEEPALIVE_A_TUNNEL_LINE, GRE_KEEPALIVE_A_TUNNEL_REFLECT,
+		/* -a only */
+		GRE_KEEPALIVE_A_TUNNEL_DSCP, GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT,
+		GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY,
 	};
+	const size_t n_plain = 6;
 	const struct nlattr *found[ARRAY_SIZE(shown)] = { NULL };
 	const unsigned char *base = (const unsigned char *)nlh;
 	struct reply_ctx *rc = ctx;
@@ -624,7 +633,7 @@ static void reply_handler(const struct nlmsghdr *nlh, void *ctx)
 	}
 
 	printf("msg");
-	for (i = 0; i < ARRAY_SIZE(shown); i++) {
+	for (i = 0; i < (rc->all ? ARRAY_SIZE(shown) : n_plain); i++) {
 		nla = found[i];
 		if (!nla)
 			continue;
@@ -706,6 +715,11 @@ int main(int argc, char **argv)
 
 	BUILD_BUG_ON(ARRAY_SIZE(attr_names) != __GRE_KEEPALIVE_A_TUNNEL_MAX);
 
+	if (argc > 1 && !strcmp(argv[1], "-a")) {
+		rc.all = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
 		usage_error("missing CMD%s%s", "", "");
 	for (c = 0; c < ARRAY_SIZE(cmd_names); c++)

@@ -14,6 +14,12 @@
  *	header; tap wraps the inner packet in an Ethernet broadcast frame
  *	(protocol type 0x6558, as gretap carries it).
  *
+ *   gka-wire probes
+ *	Read probe and probe6 lines (the arguments above, one probe a line)
+ *	from standard input and send each, in order: many probes for the
+ *	cost of one program start, which is what an integration test pays
+ *	most for on a debug kernel. Stops at the first bad line.
+ *
  *   gka-wire probe6 OUTER_DST INNER_SRC INNER_DST [hlim N] [flow N] [pt N]
  *	The same over IPv6, as MikroTik sends it through an ip6gre tunnel:
  *	outer GRE type 0x86DD, inner IPv6 INNER_SRC -> INNER_DST (next header
@@ -102,13 +108,14 @@ static void bad_usage(void)
 {
 	fprintf(stderr,
 		"usage: %s probe OUTER_DST INNER_SRC INNER_DST [ttl N] [len N] [id N] [key N] [tap]\n"
+		"       %s probes   (probe or probe6 lines on stdin)\n"
 		"       %s probe6 OUTER_DST INNER_SRC INNER_DST [hlim N] [flow N] [pt N]\n"
 		"       %s reply SRC DST [key N] [csum] [flags 0xNNNN] [count N] [every MS] [pad N] [id N]\n"
 		"       %s capture DEV UNTIL_ID TIMEOUT_MS [detail]\n"
 		"       %s timestamps\n"
 		"       %s blast DST PORT COUNT\n"
 		"       %s sink PORT COUNT TIMEOUT_MS\n",
-		prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -801,10 +808,44 @@ static int cmd_sink(int argc, char **argv)
 	return got == count ? 0 : 1;
 }
 
+#define PROBES_MAX_ARGS	16
+
+static int cmd_probes(int argc, char **argv)
+{
+	char line[512], *args[PROBES_MAX_ARGS + 1], *tok;
+	int n, err;
+
+	if (argc != 2)
+		bad_usage();
+	while (fgets(line, sizeof(line), stdin)) {
+		n = 0;
+		args[n++] = argv[0];
+		for (tok = strtok(line, " \t\n"); tok; tok = strtok(NULL, " \t\n")) {
+			if (n == PROBES_MAX_ARGS)
+				bad_usage();
+			args[n++] = tok;
+		}
+		if (n == 1)
+			continue;
+		args[n] = NULL;
+		if (!strcmp(args[1], "probe"))
+			err = cmd_probe(n, args);
+		else if (!strcmp(args[1], "probe6"))
+			err = cmd_probe6(n, args);
+		else
+			bad_usage();
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		bad_usage();
+	if (!strcmp(argv[1], "probes"))
+		return cmd_probes(argc, argv);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(argc, argv);
 	if (!strcmp(argv[1], "probe6"))
