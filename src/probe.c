@@ -218,14 +218,15 @@ enum gka_reflect_verdict gka_reflect_classify(const void *pkt, size_t len,
 	if (gre_len < hlen)
 		return GKA_PASS_TRUNCATED;
 	/*
-	 * A keepalive is a bare GRE header with at most a checksum and a
-	 * key. Version 1 is PPTP's; a source route, sequence number,
-	 * reserved bit, fragment or payload means someone built something
-	 * else. The IP header checksum was verified by the stack, but this
-	 * function trusts nobody.
+	 * A keepalive is a GRE header with at most a checksum and a key, and
+	 * a few bytes behind it at most (OpenBSD's stamp). Version 1 is
+	 * PPTP's; a source route, sequence number, reserved bit, fragment or
+	 * a longer payload means someone built something else. The IP header
+	 * checksum was verified by the stack, but this function trusts
+	 * nobody.
 	 */
-	if (flags & GKA_GRE_NOT_KEEPALIVE || frag & IP_MF || gre_len != hlen ||
-	    ip_fast_csum(iph, iph->ihl))
+	if (flags & GKA_GRE_NOT_KEEPALIVE || frag & IP_MF ||
+	    gre_len > GKA_REPLY_MAX_LEN || ip_fast_csum(iph, iph->ihl))
 		return GKA_PASS_MALFORMED;
 
 	if (!ends->remote)
@@ -305,14 +306,17 @@ enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
 	flags = get_unaligned_be16(gre);
 	proto = get_unaligned_be16(gre + 2);
 	hlen = gka_gre_hlen(flags);
-	/* IPv6 in GRE with a payload is traffic; an empty one a probe. */
+	/*
+	 * IPv6 in GRE with a payload is traffic; an empty one MikroTik's
+	 * probe. Type 0 may carry a stamp, as OpenBSD's probes over IPv6 do.
+	 */
 	if (proto != 0 && (proto != ETH_P_IPV6 || gre_len != hlen))
 		return GKA_REFLECT_PASS;
 
 	/* From here on the packet claims to be a keepalive. */
 	if (gre_len < hlen)
 		return GKA_PASS_TRUNCATED;
-	if (flags & GKA_GRE_NOT_KEEPALIVE || gre_len != hlen)
+	if (flags & GKA_GRE_NOT_KEEPALIVE || gre_len > GKA_REPLY_MAX_LEN)
 		return GKA_PASS_MALFORMED;
 	if (ipv6_addr_any(&ends->remote6))
 		return GKA_PASS_NO_PEER;

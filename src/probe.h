@@ -29,9 +29,11 @@
 #define GKA_PROBE_MAX_LEN	32
 
 /*
- * Longest GRE part (header and payload) of a reply we look at. Replies are
- * 4 to 12 bytes; a little slack admits peers that pad, anything longer is
- * not a keepalive and is left to ip_gre.
+ * Longest GRE part (header and payload) of a keepalive, probe or reply,
+ * that we look at. Cisco's and MikroTik's are 4 to 12 bytes, OpenBSD's
+ * carry 16 more (its uptime, a random number and a digest that only it
+ * checks); a little slack admits peers that pad. Anything longer is not
+ * a keepalive and is left to the stack.
  */
 #define GKA_REPLY_MAX_LEN	64
 

@@ -110,6 +110,18 @@ check_eq "reflected once, as a router forwards it" \
 	"$(cap_out)"
 check_eq "counted" $((r0 + 1)) "$(ka b gre1 reflected)"
 
+# OpenBSD's probe carries 16 bytes behind its GRE header (uptime, random,
+# digest): answered the same way, as it is.
+capture_start b b0 4245 || fatal "capture on b0"
+check "send an OpenBSD probe from A" \
+	wire a probe $B_WAN $B_WAN $A_WAN id 4245 len 40
+wait $CAP_PID
+check_eq "capture saw its reflection" 0 $?
+check_eq "reflected whole, as a router forwards it" \
+	"dir=out src=$B_WAN dst=$A_WAN ttl=254 len=40 id=4245 frag=0x0000 csum=ok gre_flags=0x0000 gre_proto=0x0000 bytes=40" \
+	"$(cap_out)"
+check_eq "counted" $((r0 + 2)) "$(ka b gre1 reflected)"
+
 # --- Not ours to answer: passed on to the stack -------------------------
 # An NBMA tunnel and a gretap on B, reached with keys gre1 does not have.
 ip -n b link add nbma type gre local $B_WAN key 77

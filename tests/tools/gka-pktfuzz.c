@@ -263,6 +263,8 @@ static int chance(unsigned int per_mille)
 #define GRE_VER		0x0007
 /* What no keepalive carries (design.md): R, S, the reserved bits, a version. */
 #define GRE_NOT_KA	(GRE_R | GRE_S | 0x0ff8 | GRE_VER)
+/* The longest GRE part, header and payload, of a keepalive (src/probe.h). */
+#define KA_GRE_MAX	64
 
 #define PT_IP		0x0800
 #define PT_IPV6		0x86dd
@@ -1444,7 +1446,8 @@ static int reflect4(const uint8_t *p, size_t len, int ti)
 	hlen = gre_hlen(flags);
 	if (glen < hlen)
 		return R_PASS;
-	if ((flags & GRE_NOT_KA) || (frag & 0x2000) || glen != hlen)
+	/* A stamp behind the header (OpenBSD's) is fine, up to 64 in all. */
+	if ((flags & GRE_NOT_KA) || (frag & 0x2000) || glen > KA_GRE_MAX)
 		return R_PASS;
 	if (t->kind != K_GRE)
 		return R_PASS;		/* an ip6gre has no IPv4 peer */
@@ -1493,7 +1496,7 @@ static int reflect6(const uint8_t *p, size_t len, int ti)
 		return R_NONE;		/* IPv6 in GRE: traffic */
 	if (glen < hlen)
 		return R_PASS;
-	if ((flags & GRE_NOT_KA) || glen != hlen)
+	if ((flags & GRE_NOT_KA) || glen > KA_GRE_MAX)
 		return R_PASS;
 	if (t->kind != K_IP6GRE)
 		return R_PASS;		/* a gre tunnel has no IPv6 peer */
