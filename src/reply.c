@@ -154,10 +154,10 @@ static u32 gka_reply6_hash(const struct net *net, const struct in6_addr *remote,
  * is the input device; then a "local any" one on that link; then one with
  * that local address on another link; then "local any" on another link.
  * We rank ours the same way. What we cannot see are ip6gre tunnels
- * without keepalive that would rank higher; such a tunnel shares remote,
- * key and local address with ours and differs in link alone, and a reply
- * it would have taken counts for ours. Among equals ip6gre takes the
- * first in its bucket, we the first in ours.
+ * without keepalive: one to the same remote with the same key, bound to
+ * the input device while ours is not (with our local address or "local
+ * any"), would have taken a reply that now counts for ours. Among equals
+ * ip6gre takes the first in its bucket, we the first in ours.
  */
 static struct gka_tunnel *gka_reply6_tunnel(const struct net *net,
 					    const struct in6_addr *saddr,
