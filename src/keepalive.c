@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/timekeeping.h>
+#include <net/addrconf.h>
 #include <net/dsfield.h>
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
@@ -119,6 +120,28 @@ static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
 }
 
 /*
+ * What ip6_tnl_xmit_ctl() asks of a tunnel before it sends: a local
+ * address that is configured (not tentative) and a remote that is not one
+ * of ours. It warns when it refuses; a probe every interval would repeat
+ * the warning for as long as the tunnel is misconfigured, so the probe
+ * asks first, quietly, and counts an error.
+ */
+static bool gka_ip6_addrs_ok(const struct ip6_tnl *t)
+{
+	struct net_device *ldev = NULL;
+	int link = READ_ONCE(t->parms.link);
+
+	if (link)
+		ldev = dev_get_by_index_rcu(t->net, link);
+	if (!ipv6_chk_addr_and_flags(t->net, &t->parms.laddr, ldev, false, 0,
+				     IFA_F_TENTATIVE))
+		return false;
+	return READ_ONCE(t->parms.flags) & IP6_TNL_F_ALLOW_LOCAL_REMOTE ||
+	       !ipv6_chk_addr_and_flags(t->net, &t->parms.raddr, ldev, true, 0,
+					IFA_F_TENTATIVE);
+}
+
+/*
  * Over ip6gre the probe cannot go to the device: ip6gre's transmit drops
  * an IPv6 packet whose source is the tunnel's remote, and a probe is just
  * that. So it takes the road ip6gre's transmit takes for IPv6 on a tunnel
@@ -145,8 +168,12 @@ static bool gka_send_probe6(struct gka_tunnel *kt, const struct gka_match *m,
 	bool csum;
 
 	/* What ip6gre's transmit asks first: addresses fit to send from. */
-	if (!ip6_tnl_xmit_ctl(t, &t->parms.laddr, &t->parms.raddr))
+	if (!gka_ip6_addrs_ok(t) ||
+	    !ip6_tnl_xmit_ctl(t, &t->parms.laddr, &t->parms.raddr)) {
+		pr_debug("%s: addresses not fit to send keepalive from\n",
+			 dev->name);
 		return false;
+	}
 
 	skb = alloc_skb(LL_RESERVED_SPACE(dev) + dev->needed_headroom +
 			GKA_PROBE6_MAX_LEN, GFP_ATOMIC);

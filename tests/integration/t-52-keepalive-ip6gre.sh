@@ -6,7 +6,8 @@
 # encapsulation limit) and on an IPv4 gre tunnel, all at once; B's module
 # reflects. The probe is MikroTik's GRE6 format, checked on the wire
 # field by field. Black-hole the IPv6 path alone: the ip6gre tunnels go
-# down, never early, the gre tunnel stays up; lift it: up again. Tunnels
+# down, never early, the gre tunnel stays up; lift it: up again. A
+# changed key; a local address not configured (errors, quietly). Tunnels
 # keepalive cannot serve over ip6gre are refused with their reason.
 . /tests/integration/lib.sh
 
@@ -119,6 +120,19 @@ check "gre6e: replies with the new key" \
 	wait_for 3000 ka_at_least a gre6e replies $((r0 + 2))
 check_eq "gre6e: up throughout" "1 2" \
 	"$(carrier a gre6e) $(ka a gre6e transitions)"
+
+# A local address that is not configured: ip6gre would send nothing, so
+# every probe is an error and the line goes down; quietly, where ip6gre's
+# own transmit warns at each try.
+ip6gre gre6nl a 2001:db8:1::77 $B6 key 91 || fatal "ip6gre from nowhere"
+check "no local address: keepalive runs" keepalive a gre6nl 200 2
+check "no local address: probes are errors" \
+	wait_for 3000 ka_at_least a gre6nl probe_errors 3
+check "no local address: line down" wait_for 2000 carrier_is a gre6nl 0
+check_eq "no local address: nothing sent" 0 "$(ka a gre6nl probes_sent)"
+check_eq "no local address: no warning per probe" 0 \
+	"$(dmesg | grep -c 'gre6nl xmit: Local address not yet configured')"
+ka_set a gre6nl enabled 0
 
 # What keepalive over ip6gre cannot serve, refused with its reason.
 ip6gre gre6s a $A6 $B6 key 79 oseq || fatal "ip6gre with oseq"
