@@ -113,8 +113,8 @@ check_eq "gre1 still untouched" "1 0" \
 	"$(carrier a gre1) $(ka a gre1 transitions)"
 
 # A changed key is a new probe, and replies are found by the new one.
-ip -n a link set gre6e type ip6gre key 90 && ip -n b link set gre6e type ip6gre key 90 ||
-	fatal "change gre6e's key"
+ip -n a link set gre6e type ip6gre key 90 &&
+	ip -n b link set gre6e type ip6gre key 90 || fatal "change gre6e's key"
 r0=$(ka a gre6e replies)
 check "gre6e: replies with the new key" \
 	wait_for 3000 ka_at_least a gre6e replies $((r0 + 2))
