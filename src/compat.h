@@ -23,6 +23,8 @@
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <linux/string.h>
+#include <net/gre.h>
+#include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 
 /*
@@ -154,6 +156,22 @@ gka_ip_tunnel_lookup(struct ip_tunnel_net *itn, int link, bool with_key,
 	return ip_tunnel_lookup(itn, link, with_key ? TUNNEL_KEY : 0, remote,
 				local, key);
 }
+
+/*
+ * The same step for ip6gre, whose struct __ip6_tnl_parm changed alike:
+ * its i_flags or o_flags @src into the 6.10 bitmap @dst.
+ */
+#define gka_ip6_tnl_flags_copy(dst, src) ip_tunnel_flags_from_be16(dst, src)
+
+/* gre_build_header() took the flags as __be16 before 6.10. */
+static inline void gka_gre_build_header(struct sk_buff *skb,
+					const unsigned long *flags,
+					__be16 proto, __be32 key)
+{
+	__be16 f = cpu_to_be16(flags[0]);
+
+	gre_build_header(skb, gre_calc_hlen(f), f, proto, key, 0);
+}
 #else
 static inline void gka_tunnel_parms(struct ip_tunnel_parm_kern *p,
 				    const struct ip_tunnel *t)
@@ -170,6 +188,15 @@ gka_ip_tunnel_lookup(struct ip_tunnel_net *itn, int link, bool with_key,
 	if (with_key)
 		__set_bit(IP_TUNNEL_KEY_BIT, flags);
 	return ip_tunnel_lookup(itn, link, flags, remote, local, key);
+}
+
+#define gka_ip6_tnl_flags_copy(dst, src) ip_tunnel_flags_copy(dst, src)
+
+static inline void gka_gre_build_header(struct sk_buff *skb,
+					const unsigned long *flags,
+					__be16 proto, __be32 key)
+{
+	gre_build_header(skb, gre_calc_hlen(flags), flags, proto, key, 0);
 }
 #endif
 

@@ -41,6 +41,57 @@ int gka_check_dscp(u32 dscp, const char **why)
 	return 0;
 }
 
+/*
+ * ip6gre: the probe is sent with ip6gre's own encapsulation, rebuilt in
+ * keepalive.c, for the one case it covers, a point-to-point tunnel without
+ * sequence numbers.
+ */
+static int gka_check_tunnel6(const struct gka_tunnel_facts *f,
+			     struct gka_match *m, const char **why)
+{
+	const struct gka_ip6_parms *p = f->parms6;
+
+	if (f->collect_md) {
+		*why = "flow-based (external) tunnel has no fixed remote";
+		return -EOPNOTSUPP;
+	}
+	if (ipv6_addr_any(&p->raddr) || ipv6_addr_is_multicast(&p->raddr)) {
+		*why = "tunnel is not point-to-point (no fixed unicast remote)";
+		return -EOPNOTSUPP;
+	}
+	/*
+	 * ip6gre transmits only from a fixed local address (ip6_tnl_xmit_ctl()
+	 * refuses "local any"): such a tunnel carries nothing, and a probe
+	 * that went anyway would report it up.
+	 */
+	if (ipv6_addr_any(&p->laddr)) {
+		*why = "ip6gre sends nothing without a local address (local any)";
+		return -EOPNOTSUPP;
+	}
+	if (test_bit(IP_TUNNEL_SEQ_BIT, p->i_flags)) {
+		*why = "tunnel checks input sequence numbers (iseq); replies would be dropped";
+		return -EOPNOTSUPP;
+	}
+	if (test_bit(IP_TUNNEL_SEQ_BIT, p->o_flags)) {
+		*why = "tunnel sends sequence numbers (oseq), which keepalive over ip6gre does not";
+		return -EOPNOTSUPP;
+	}
+	if (f->has_encap) {
+		*why = "tunnel uses FOU/GUE encapsulation, which keepalive does not support";
+		return -EOPNOTSUPP;
+	}
+
+	memset(m, 0, sizeof(*m));
+	m->v6 = true;
+	m->local6 = p->laddr;
+	m->remote6 = p->raddr;
+	m->with_key = test_bit(IP_TUNNEL_KEY_BIT, p->i_flags);
+	m->key = m->with_key ? p->i_key : 0;
+	m->with_csum = test_bit(IP_TUNNEL_CSUM_BIT, p->i_flags);
+	m->link = p->link;
+	return 0;
+}
+
 int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		     const char **why)
 {
@@ -54,10 +105,12 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		*why = "gretap is an Ethernet tunnel, not a point-to-point gre tunnel";
 		return -EOPNOTSUPP;
 	}
-	if (!strncmp(f->kind, "ip6gre", 6)) {
-		*why = "ip6gre tunnels are not supported, only IPv4 gre";
+	if (!strcmp(f->kind, "ip6gretap")) {
+		*why = "ip6gretap is an Ethernet tunnel, not a point-to-point ip6gre tunnel";
 		return -EOPNOTSUPP;
 	}
+	if (!strcmp(f->kind, "ip6gre"))
+		return gka_check_tunnel6(f, m, why);
 	if (strcmp(f->kind, "gre")) {
 		*why = "not a GRE tunnel";
 		return -EOPNOTSUPP;
@@ -79,6 +132,7 @@ int gka_check_tunnel(const struct gka_tunnel_facts *f, struct gka_match *m,
 		return -EOPNOTSUPP;
 	}
 
+	memset(m, 0, sizeof(*m));
 	m->local = p->iph.saddr;
 	m->remote = p->iph.daddr;
 	m->with_key = test_bit(IP_TUNNEL_KEY_BIT, p->i_flags);

@@ -7,6 +7,7 @@
 #ifndef _GKA_CONFIG_H
 #define _GKA_CONFIG_H
 
+#include <linux/in6.h>
 #include <linux/types.h>
 
 #include "compat.h"
@@ -40,10 +41,21 @@ struct gka_privilege {
 int gka_check_privilege(const struct gka_privilege *need, bool admin_underlay,
 			bool admin_init, const char **why);
 
+/* An ip6gre tunnel's parameters that keepalive looks at, flags as of 6.10. */
+struct gka_ip6_parms {
+	struct in6_addr laddr;
+	struct in6_addr raddr;
+	IP_TUNNEL_DECLARE_FLAGS(i_flags);
+	IP_TUNNEL_DECLARE_FLAGS(o_flags);
+	__be32 i_key;
+	int link;
+};
+
 /* The facts about a tunnel device that decide whether keepalive applies. */
 struct gka_tunnel_facts {
 	const char *kind;	/* rtnl_link_ops kind, NULL if none */
 	const struct ip_tunnel_parm_kern *parms;	/* kinds "gre" and "gretap" */
+	const struct gka_ip6_parms *parms6;		/* kind "ip6gre" */
 	bool collect_md;
 	bool has_encap;		/* FOU/GUE on top of GRE */
 };

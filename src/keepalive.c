@@ -13,7 +13,11 @@
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <linux/timekeeping.h>
+#include <net/addrconf.h>
+#include <net/dsfield.h>
+#include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 #include <net/route.h>
 
 #include "keepalive.h"
@@ -116,6 +120,122 @@ static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
 }
 
 /*
+ * What ip6_tnl_xmit_ctl() asks of a tunnel before it sends: a local
+ * address that is configured (not tentative) and a remote that is not one
+ * of ours. It warns when it refuses; a probe every interval would repeat
+ * the warning for as long as the tunnel is misconfigured, so the probe
+ * asks first, quietly, and counts an error.
+ */
+static bool gka_ip6_addrs_ok(const struct ip6_tnl *t)
+{
+	struct net_device *ldev = NULL;
+	int link = READ_ONCE(t->parms.link);
+
+	if (link)
+		ldev = dev_get_by_index_rcu(t->net, link);
+	if (!ipv6_chk_addr_and_flags(t->net, &t->parms.laddr, ldev, false, 0,
+				     IFA_F_TENTATIVE))
+		return false;
+	return READ_ONCE(t->parms.flags) & IP6_TNL_F_ALLOW_LOCAL_REMOTE ||
+	       !ipv6_chk_addr_and_flags(t->net, &t->parms.raddr, ldev, true, 0,
+					IFA_F_TENTATIVE);
+}
+
+/*
+ * Over ip6gre the probe cannot go to the device: ip6gre's transmit drops
+ * an IPv6 packet whose source is the tunnel's remote, and a probe is just
+ * that. So it takes the road ip6gre's transmit takes for IPv6 on a tunnel
+ * with a fixed remote (prepare_ip6gre_xmit_ipv6(), then __gre6_xmit()):
+ * the tunnel's flow template, DS field, fwmark, encapsulation limit, GRE
+ * header and hop limit, through ip6_tnl_xmit() and the tunnel's route
+ * cache, into the underlay's queues like the tunnel's own packets.
+ * Sequence numbers, FOU/GUE and flow-based tunnels, the paths this does
+ * not rebuild, are refused by gka_check_tunnel().
+ */
+static bool gka_send_probe6(struct gka_tunnel *kt, const struct gka_match *m,
+			    const struct gka_probe_marks *marks)
+{
+	struct net_device *dev = kt->dev;
+	struct ip6_tnl *t = netdev_priv(dev);
+	IP_TUNNEL_DECLARE_FLAGS(gre_flags) = { };
+	IP_TUNNEL_DECLARE_FLAGS(o_flags);
+	u32 tflags = READ_ONCE(t->parms.flags);
+	int encap_limit = -1;
+	struct sk_buff *skb;
+	struct flowi6 fl6;
+	u8 dsfield;
+	u32 mtu;
+	bool csum;
+
+	/* What ip6gre's transmit asks first: addresses fit to send from. */
+	if (!gka_ip6_addrs_ok(t) ||
+	    !ip6_tnl_xmit_ctl(t, &t->parms.laddr, &t->parms.raddr)) {
+		pr_debug("%s: addresses not fit to send keepalive from\n",
+			 dev->name);
+		return false;
+	}
+
+	skb = alloc_skb(LL_RESERVED_SPACE(dev) + dev->needed_headroom +
+			GKA_PROBE6_MAX_LEN, GFP_ATOMIC);
+	if (!skb)
+		return false;
+	skb_reserve(skb, LL_RESERVED_SPACE(dev) + dev->needed_headroom);
+	if (!gka_probe6_build(skb_put(skb, gka_probe6_len(m)),
+			      gka_probe6_len(m), m, &m->local6, marks->dscp))
+		goto drop;
+	skb_reset_network_header(skb);
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->priority = TC_PRIO_CONTROL;
+	skb->dev = dev;
+
+	pr_debug("%s: sending keepalive, %pI6c->%pI6c (len=%u hlim=%u dscp=%u), counter=%u\n",
+		 dev->name, &m->local6, &m->remote6, skb->len, GKA_INNER_TTL,
+		 marks->dscp, marks->counter);
+
+	/*
+	 * prepare_ip6gre_xmit_ipv6(). The probe carries no encapsulation
+	 * limit of its own, its flow label and mark are 0.
+	 */
+	if (!(tflags & IP6_TNL_F_IGN_ENCAP_LIMIT))
+		encap_limit = READ_ONCE(t->parms.encap_limit);
+	memcpy(&fl6, &t->fl.u.ip6, sizeof(fl6));
+	if (tflags & IP6_TNL_F_USE_ORIG_TCLASS)
+		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
+	else
+		dsfield = ip6_tclass(READ_ONCE(t->parms.flowinfo));
+	if (tflags & IP6_TNL_F_USE_ORIG_FWMARK)
+		fl6.flowi6_mark = skb->mark;
+	else
+		fl6.flowi6_mark = READ_ONCE(t->parms.fwmark);
+	fl6.flowi6_uid = sock_net_uid(dev_net(dev), NULL);
+
+	gka_ip6_tnl_flags_copy(o_flags, t->parms.o_flags);
+	csum = test_bit(IP_TUNNEL_CSUM_BIT, o_flags);
+	if (iptunnel_handle_offloads(skb, csum ? SKB_GSO_GRE_CSUM :
+						 SKB_GSO_GRE))
+		goto drop;
+
+	/* __gre6_xmit(), without the sequence number a tunnel may not have. */
+	fl6.daddr = t->parms.raddr;
+	if (skb_cow_head(skb, READ_ONCE(dev->needed_headroom) ?: t->hlen))
+		goto drop;
+	__assign_bit(IP_TUNNEL_CSUM_BIT, gre_flags, csum);
+	__assign_bit(IP_TUNNEL_KEY_BIT, gre_flags,
+		     test_bit(IP_TUNNEL_KEY_BIT, o_flags));
+	gka_gre_build_header(skb, gre_flags, htons(ETH_P_IPV6),
+			     READ_ONCE(t->parms.o_key));
+	/* Consumed once sent; a later drop in the underlay is not ours. */
+	if (ip6_tnl_xmit(skb, dev, dsfield, &fl6, encap_limit, &mtu,
+			 NEXTHDR_GRE))
+		goto drop;
+	return true;
+
+drop:
+	kfree_skb(skb);
+	return false;
+}
+
+/*
  * The next probe, one interval after this one was due. hrtimer_forward()
  * counts from the hard expiry, which a timer with slack has not reached
  * when it runs early, together with another: it would not move at all,
@@ -168,7 +288,8 @@ static enum hrtimer_restart gka_timer_fire(struct hrtimer *timer)
 	}
 
 	rcu_read_lock_bh();
-	sent = gka_send_probe(kt, &m, &marks);
+	sent = m.v6 ? gka_send_probe6(kt, &m, &marks) :
+		      gka_send_probe(kt, &m, &marks);
 	rcu_read_unlock_bh();
 
 	spin_lock(&ka->lock);
@@ -198,18 +319,31 @@ void gka_keepalive_init(struct gka_tunnel *kt, u32 interval_ms, u32 retries,
 		      HRTIMER_MODE_REL_SOFT);
 }
 
-bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
-			      __be32 daddr, const struct gka_reply *reply)
+/* The outer addresses of a reply, of either family. */
+struct gka_reply_from {
+	__be32 saddr, daddr;
+	const struct in6_addr *saddr6, *daddr6;	/* NULL over IPv4 */
+};
+
+static bool gka_take_reply(struct gka_tunnel *kt,
+			   const struct gka_reply_from *from,
+			   const struct gka_reply *reply)
 {
 	struct gka_keepalive *ka = &kt->ka;
 	enum gka_transition tr = GKA_STAY;
+	enum gka_reply_verdict v;
 	bool taken = false;
 
 	/* Hooks may run in process context: a queued packet's verdict. */
 	spin_lock_bh(&ka->lock);
 	/* Stopped or changed since it was chosen: no longer its reply. */
-	if (ka->active &&
-	    gka_reply_match(&ka->match, reply, saddr, daddr) == GKA_REPLY_OK) {
+	if (from->saddr6)
+		v = gka_reply_match6(&ka->match, reply, from->saddr6,
+				     from->daddr6);
+	else
+		v = gka_reply_match(&ka->match, reply, from->saddr,
+				    from->daddr);
+	if (ka->active && v == GKA_REPLY_OK) {
 		taken = true;
 		ka->last_reply_ns = ktime_get_real_ns();
 		tr = gka_state_on_reply(&ka->state);
@@ -222,13 +356,36 @@ bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
 	if (!taken)
 		return false;
 
-	pr_debug("%s: keepalive reply from %pI4\n", kt->dev->name, &saddr);
+	if (from->saddr6)
+		pr_debug("%s: keepalive reply from %pI6c\n", kt->dev->name,
+			 from->saddr6);
+	else
+		pr_debug("%s: keepalive reply from %pI4\n", kt->dev->name,
+			 &from->saddr);
 	if (tr == GKA_LINE_UP) {
 		gka_log(kt, "%s: line protocol up (keepalive reply received)\n",
 			kt->dev->name);
 		gka_notify(kt, GRE_KEEPALIVE_REASON_REPLY);
 	}
 	return true;
+}
+
+bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
+			      __be32 daddr, const struct gka_reply *reply)
+{
+	const struct gka_reply_from from = { .saddr = saddr, .daddr = daddr };
+
+	return gka_take_reply(kt, &from, reply);
+}
+
+bool gka_keepalive_take_reply6(struct gka_tunnel *kt,
+			       const struct in6_addr *saddr,
+			       const struct in6_addr *daddr,
+			       const struct gka_reply *reply)
+{
+	const struct gka_reply_from from = { .saddr6 = saddr, .daddr6 = daddr };
+
+	return gka_take_reply(kt, &from, reply);
 }
 
 /*

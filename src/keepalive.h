@@ -61,5 +61,10 @@ static inline bool gka_keepalive_active(const struct gka_keepalive *ka)
 /* Count the reply; false if @kt stopped or changed in the meantime. */
 bool gka_keepalive_take_reply(struct gka_tunnel *kt, __be32 saddr,
 			      __be32 daddr, const struct gka_reply *reply);
+/* The same for an ip6gre tunnel's reply. */
+bool gka_keepalive_take_reply6(struct gka_tunnel *kt,
+			       const struct in6_addr *saddr,
+			       const struct in6_addr *daddr,
+			       const struct gka_reply *reply);
 
 #endif /* _GKA_KEEPALIVE_H */

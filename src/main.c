@@ -46,7 +46,7 @@ MODULE_PARM_DESC(default_dscp,
 static bool auto_enable;
 module_param(auto_enable, bool, 0444);
 MODULE_PARM_DESC(auto_enable,
-		 "Enable keepalive with the defaults on every point-to-point gre tunnel that appears (default off)");
+		 "Enable keepalive with the defaults on every point-to-point gre or ip6gre tunnel that appears (default off)");
 
 static bool reflect = true;
 module_param(reflect, bool, 0444);

@@ -7,6 +7,9 @@
  * back to us that carries an empty GRE header with protocol type 0. The
  * peer's ordinary decapsulation routes it back to us; what arrives is a GRE
  * packet from the peer whose protocol type is 0.
+ *
+ * Over ip6gre the same in MikroTik's form: an IPv6 packet from the peer
+ * back to us carrying an empty GRE header with protocol type 0x86DD.
  */
 #include <linux/ip.h>
 #include <linux/in.h>
@@ -24,7 +27,9 @@ bool gka_match_equal(const struct gka_match *a, const struct gka_match *b)
 {
 	return a->local == b->local && a->remote == b->remote &&
 	       a->with_key == b->with_key && a->key == b->key &&
-	       a->with_csum == b->with_csum && a->link == b->link;
+	       a->with_csum == b->with_csum && a->link == b->link &&
+	       a->v6 == b->v6 && ipv6_addr_equal(&a->local6, &b->local6) &&
+	       ipv6_addr_equal(&a->remote6, &b->remote6);
 }
 
 size_t gka_probe_len(const struct gka_match *m)
@@ -77,17 +82,13 @@ size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
 	return len;
 }
 
-enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
-				       struct gka_reply *reply)
+/* The flags and options of a reply whose protocol type has been judged. */
+static enum gka_reply_verdict gka_reply_parse_opts(const void *gre, size_t len,
+						   struct gka_reply *reply)
 {
 	const u8 *p = gre;
 	size_t hlen = GKA_GRE_BASE_LEN;
 	u16 flags;
-
-	if (len < GKA_GRE_BASE_LEN)
-		return GKA_REPLY_TRUNCATED;
-	if (get_unaligned_be16(p + 2) != 0)
-		return GKA_REPLY_OTHER;
 
 	flags = get_unaligned_be16(p);
 	/*
@@ -114,11 +115,21 @@ enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
 	return GKA_REPLY_OK;
 }
 
+enum gka_reply_verdict gka_reply_parse(const void *gre, size_t len,
+				       struct gka_reply *reply)
+{
+	if (len < GKA_GRE_BASE_LEN)
+		return GKA_REPLY_TRUNCATED;
+	if (get_unaligned_be16((const u8 *)gre + 2) != 0)
+		return GKA_REPLY_OTHER;
+	return gka_reply_parse_opts(gre, len, reply);
+}
+
 enum gka_reply_verdict gka_reply_match(const struct gka_match *m,
 				       const struct gka_reply *reply,
 				       __be32 saddr, __be32 daddr)
 {
-	if (saddr != m->remote)
+	if (m->v6 || saddr != m->remote)
 		return GKA_REPLY_MISMATCH;
 	/* A "local any" tunnel accepts whatever local address it was sent to. */
 	if (m->local && daddr != m->local)
@@ -328,4 +339,85 @@ enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
 	if (ip6->hop_limit <= 1)
 		return GKA_PASS_TTL;
 	return GKA_REFLECT_OK;
+}
+
+size_t gka_probe6_len(const struct gka_match *m)
+{
+	return sizeof(struct ipv6hdr) + GKA_GRE_BASE_LEN +
+	       (m->with_csum ? 4 : 0) + (m->with_key ? 4 : 0);
+}
+
+size_t gka_probe6_build(void *buf, size_t buflen, const struct gka_match *m,
+			const struct in6_addr *local, u8 dscp)
+{
+	size_t len = gka_probe6_len(m);
+	struct ipv6hdr *ip6 = buf;
+	u8 *gre = (u8 *)(ip6 + 1);
+	u8 *opt = gre + GKA_GRE_BASE_LEN;
+	u16 flags = 0;
+
+	if (buflen < len || ipv6_addr_any(local) || ipv6_addr_any(&m->remote6))
+		return 0;
+
+	memset(buf, 0, len);
+
+	/* Traffic class dscp << 2 (ECN not-ECT), flow label 0. */
+	ip6_flow_hdr(ip6, dscp << 2, 0);
+	ip6->payload_len = htons(len - sizeof(*ip6));
+	ip6->nexthdr = IPPROTO_GRE;
+	ip6->hop_limit = GKA_INNER_TTL;
+	ip6->saddr = m->remote6;
+	ip6->daddr = *local;
+
+	/* As over IPv4: checksum, then key. */
+	if (m->with_csum) {
+		flags |= GKA_GRE_CSUM;
+		opt += 4;
+	}
+	if (m->with_key) {
+		flags |= GKA_GRE_KEY;
+		put_unaligned(m->key, (__be32 *)opt);
+	}
+	put_unaligned_be16(flags, gre);
+	/* MikroTik's mark: IPv6 in GRE, with no IPv6 packet behind it. */
+	put_unaligned_be16(ETH_P_IPV6, gre + 2);
+
+	if (m->with_csum)
+		put_unaligned(ip_compute_csum(gre, len - sizeof(*ip6)),
+			      (__sum16 *)(gre + GKA_GRE_BASE_LEN));
+	return len;
+}
+
+enum gka_reply_verdict gka_reply_parse6(const void *gre, size_t len,
+					struct gka_reply *reply)
+{
+	const u8 *p = gre;
+	u16 proto;
+
+	if (len < GKA_GRE_BASE_LEN)
+		return GKA_REPLY_TRUNCATED;
+	proto = get_unaligned_be16(p + 2);
+	if (proto == 0)
+		return gka_reply_parse_opts(gre, len, reply);
+	/* With anything behind the header it is IPv6 in GRE: traffic. */
+	if (proto != ETH_P_IPV6 || len > gka_gre_hlen(get_unaligned_be16(p)))
+		return GKA_REPLY_OTHER;
+	return gka_reply_parse_opts(gre, len, reply);
+}
+
+enum gka_reply_verdict gka_reply_match6(const struct gka_match *m,
+					const struct gka_reply *reply,
+					const struct in6_addr *saddr,
+					const struct in6_addr *daddr)
+{
+	if (!m->v6 || !ipv6_addr_equal(saddr, &m->remote6))
+		return GKA_REPLY_MISMATCH;
+	if (!ipv6_addr_any(&m->local6) && !ipv6_addr_equal(daddr, &m->local6))
+		return GKA_REPLY_MISMATCH;
+	if (reply->with_key != m->with_key ||
+	    (m->with_key && reply->key != m->key))
+		return GKA_REPLY_MISMATCH;
+	if (reply->with_csum != m->with_csum)
+		return GKA_REPLY_MISMATCH;
+	return GKA_REPLY_OK;
 }

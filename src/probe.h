@@ -48,6 +48,10 @@ struct gka_match {
 	bool with_key;
 	bool with_csum;
 	int link;		/* underlay device ifindex, 0 for any */
+	/* ip6gre: the addresses are these, and the two above stay 0. */
+	bool v6;
+	struct in6_addr local6;	/* :: for "local any" */
+	struct in6_addr remote6;
 };
 
 /* Field by field: the struct has padding, so memcmp() would not do. */
@@ -200,5 +204,40 @@ gka_reflect_classify_variants(const void *pkt, size_t len, size_t pkt_len,
 enum gka_reflect_verdict gka_reflect_classify6(const void *pkt, size_t len,
 					       size_t pkt_len,
 					       const struct gka_ends *ends);
+
+/*
+ * Keepalive over an ip6gre tunnel, in MikroTik's format (see
+ * Documentation/keepalive.md): the inner packet is IPv6 from the peer back
+ * to us, with traffic class @dscp << 2, flow label 0, hop limit 255 and
+ * next header 47, carrying a GRE header with the options the tunnel's
+ * input demands and protocol type 0x86DD, and nothing behind it.
+ */
+
+/* 40 bytes IPv6 + 4 GRE + 4 checksum + 4 key. */
+#define GKA_PROBE6_MAX_LEN	52
+
+size_t gka_probe6_len(const struct gka_match *m);
+
+/*
+ * Build it into @buf (@m->v6). @local is where the reply must come back
+ * to, as for IPv4. Returns the probe's length, or 0 when @buf is too small
+ * or an address is ::.
+ */
+size_t gka_probe6_build(void *buf, size_t buflen, const struct gka_match *m,
+			const struct in6_addr *local, u8 dscp);
+
+/*
+ * The GRE part of a packet received over IPv6: protocol type 0 as over
+ * IPv4, or 0x86DD with nothing behind the header (MikroTik's reply; with
+ * a payload it is IPv6 in GRE, GKA_REPLY_OTHER).
+ */
+enum gka_reply_verdict gka_reply_parse6(const void *gre, size_t len,
+					struct gka_reply *reply);
+
+/* gka_reply_match() for an ip6gre tunnel's reply, outer @saddr -> @daddr. */
+enum gka_reply_verdict gka_reply_match6(const struct gka_match *m,
+					const struct gka_reply *reply,
+					const struct in6_addr *saddr,
+					const struct in6_addr *daddr);
 
 #endif /* _GKA_PROBE_H */

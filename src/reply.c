@@ -19,27 +19,37 @@
  * The hook exists only in network namespaces that carry the underlay of a
  * tunnel with keepalive enabled, and ordinary traffic leaves it after one
  * protocol compare (or, for GRE, one 4-byte header read).
+ *
+ * ip6gre tunnels have a hook of their own, at the IPv6 LOCAL_IN, held
+ * alike. ip6gre's lookup is not exported, so they are found in a table of
+ * our own that holds the ip6gre tunnels whose keepalive runs, hashed as
+ * ip6gre hashes them: by remote address and key.
  */
+#include <linux/hashtable.h>
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
+#include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/netns/hash.h>
 #include <net/xfrm.h>
 
 #include "keepalive.h"
 #include "reply.h"
 #include "tunnel.h"
 
-/* How many tunnels with this underlay hold the hook. Under RTNL. */
+/* How many tunnels with this underlay hold the hooks. Under RTNL. */
 struct gka_reply_net {
 	unsigned int users;
 	/* ip_gre's pernet id for "gre" devices, set before the hook exists. */
 	unsigned int gre_net_id;
+	unsigned int users6;	/* ip6gre tunnels, for the IPv6 hook */
 };
 
 static unsigned int gka_reply_net_id __read_mostly;
@@ -110,6 +120,198 @@ static unsigned int gka_local_in(void *priv, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/*
+ * An ip6gre tunnel whose keepalive runs, with what ip6gre's lookup tells
+ * tunnels apart by. Written once: a tunnel whose parameters change gets a
+ * new entry, and readers under RCU see the old one or the new one whole.
+ */
+struct gka_reply6 {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct gka_tunnel *kt;
+	const struct net *net;		/* the tunnel's underlay */
+	struct in6_addr local;		/* :: for "local any" */
+	struct in6_addr remote;
+	__be32 key;			/* 0 without one, as ip6gre has it */
+	int link;
+};
+
+/* Under RTNL for writers, RCU for readers; a hub's tunnels, a few a bucket. */
+#define GKA_REPLY6_BITS	10
+static DEFINE_HASHTABLE(gka_reply6_table, GKA_REPLY6_BITS);
+
+static u32 gka_reply6_hash(const struct net *net, const struct in6_addr *remote,
+			   __be32 key)
+{
+	return ipv6_addr_hash(remote) ^ (__force u32)key ^ net_hash_mix(net);
+}
+
+/*
+ * Under RCU: our tunnel that ip6gre would give this reply to, if any.
+ * ip6gre_tunnel_lookup() takes, among the tunnels that are up, whose
+ * remote is the source and whose input key is the packet's (0 without
+ * one): first one whose local address is the destination and whose link
+ * is the input device; then a "local any" one on that link; then one with
+ * that local address on another link; then "local any" on another link.
+ * We rank ours the same way. What we cannot see are ip6gre tunnels
+ * without keepalive: one to the same remote with the same key, bound to
+ * the input device while ours is not (with our local address or "local
+ * any"), would have taken a reply that now counts for ours. Among equals
+ * ip6gre takes the first in its bucket, we the first in ours.
+ */
+static struct gka_tunnel *gka_reply6_tunnel(const struct net *net,
+					    const struct in6_addr *saddr,
+					    const struct in6_addr *daddr,
+					    int iif,
+					    const struct gka_reply *reply)
+{
+	struct gka_reply6 *r, *cand = NULL;
+	int score, cand_score = 4;
+
+	hash_for_each_possible_rcu(gka_reply6_table, r, node,
+				   gka_reply6_hash(net, saddr, reply->key)) {
+		if (r->net != net || r->key != reply->key ||
+		    !ipv6_addr_equal(&r->remote, saddr) ||
+		    !(READ_ONCE(r->kt->dev->flags) & IFF_UP))
+			continue;
+		if (ipv6_addr_equal(&r->local, daddr))
+			score = 0;
+		else if (ipv6_addr_any(&r->local))
+			score = 1;
+		else
+			continue;
+		if (r->link != iif)
+			score += 2;
+		if (!score)
+			return r->kt;
+		if (score < cand_score) {
+			cand = r;
+			cand_score = score;
+		}
+	}
+	return cand ? cand->kt : NULL;
+}
+
+/*
+ * The same for IPv6: a reply is GRE right behind the fixed header (no
+ * extension headers; at LOCAL_IN they are not yet processed, and no
+ * reply carries any), protocol type 0 or 0x86DD.
+ */
+static unsigned int gka_local_in6(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6 = ipv6_hdr(skb);
+	struct in6_addr saddr, daddr;
+	u8 buf[GKA_REPLY_MAX_LEN];
+	struct gka_reply reply;
+	unsigned int off, len;
+	struct gka_tunnel *kt;
+	const __be16 *proto;
+	__be16 _proto;
+	const u8 *gre;
+
+	if (ip6->nexthdr != IPPROTO_GRE)
+		return NF_ACCEPT;
+	saddr = ip6->saddr;
+	daddr = ip6->daddr;
+
+	off = skb_network_offset(skb) + sizeof(*ip6);
+	if (skb->len < off + GKA_GRE_BASE_LEN)
+		return NF_ACCEPT;
+	proto = skb_header_pointer(skb, off + 2, sizeof(_proto), &_proto);
+	if (likely(!proto || (*proto && *proto != htons(ETH_P_IPV6))))
+		return NF_ACCEPT;
+
+	len = skb->len - off;
+	if (len > sizeof(buf))
+		return NF_ACCEPT;
+	gre = skb_header_pointer(skb, off, len, buf);
+	if (!gre || gka_reply_parse6(gre, len, &reply) != GKA_REPLY_OK)
+		return NF_ACCEPT;	/* ip6gre's as before */
+
+	kt = gka_reply6_tunnel(state->net, &saddr, &daddr, state->in->ifindex,
+			       &reply);
+	if (!kt || !gka_keepalive_active(&kt->ka))
+		return NF_ACCEPT;
+	/* As over IPv4: the stack would check the policy after this hook. */
+	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
+		return NF_ACCEPT;
+	if (!gka_keepalive_take_reply6(kt, &saddr, &daddr, &reply))
+		return NF_ACCEPT;
+
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+static const struct nf_hook_ops gka_reply6_ops = {
+	.hook = gka_local_in6,
+	.pf = NFPROTO_IPV6,
+	.hooknum = NF_INET_LOCAL_IN,
+	.priority = NF_IP6_PRI_FILTER + 1,
+};
+
+static bool gka_reply6_current(const struct gka_reply6 *r,
+			       const struct gka_match *m)
+{
+	return ipv6_addr_equal(&r->local, &m->local6) &&
+	       ipv6_addr_equal(&r->remote, &m->remote6) &&
+	       r->key == m->key && r->link == m->link;
+}
+
+/*
+ * An ip6gre tunnel: the IPv6 hook, and an entry in the table that says
+ * what its replies look like now (a changed tunnel's is replaced).
+ */
+static int gka_reply6_hold(struct gka_tunnel *kt)
+{
+	struct gka_reply_net *rn = net_generic(kt->underlay, gka_reply_net_id);
+	const struct gka_match *m = &kt->ka.match;
+	struct gka_reply6 *r, *old = kt->reply6;
+	int err;
+
+	if (old && gka_reply6_current(old, m))
+		return 0;
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	r->kt = kt;
+	r->net = kt->underlay;
+	r->local = m->local6;
+	r->remote = m->remote6;
+	r->key = m->key;
+	r->link = m->link;
+
+	if (old) {
+		hash_del_rcu(&old->node);
+		kfree_rcu(old, rcu);
+	} else if (!rn->users6) {
+		err = nf_register_net_hook(kt->underlay, &gka_reply6_ops);
+		if (err) {
+			kfree(r);
+			return err;
+		}
+	}
+	if (!old)
+		rn->users6++;
+	hash_add_rcu(gka_reply6_table, &r->node,
+		     gka_reply6_hash(r->net, &r->remote, r->key));
+	kt->reply6 = r;
+	kt->reply_hooked = true;
+	return 0;
+}
+
+static void gka_reply6_release(struct gka_tunnel *kt)
+{
+	struct gka_reply_net *rn = net_generic(kt->underlay, gka_reply_net_id);
+
+	hash_del_rcu(&kt->reply6->node);
+	kfree_rcu(kt->reply6, rcu);
+	kt->reply6 = NULL;
+	kt->reply_hooked = false;
+	if (!WARN_ON_ONCE(!rn->users6) && !--rn->users6)
+		nf_unregister_net_hook(kt->underlay, &gka_reply6_ops);
+}
+
 static const struct nf_hook_ops gka_reply_ops = {
 	.hook = gka_local_in,
 	.pf = NFPROTO_IPV4,
@@ -123,10 +325,12 @@ int gka_reply_hook_hold(struct gka_tunnel *kt)
 	int err;
 
 	ASSERT_RTNL();
+	if (kt->ka.match.v6)
+		return gka_reply6_hold(kt);
 	if (kt->reply_hooked)
 		return 0;
 	if (!rn->users) {
-		/* Every gre device has it: keepalive runs on gre alone. */
+		/* Every gre device has it (ip6gre's hold the other hook). */
 		rn->gre_net_id = ((const struct ip_tunnel *)
 				  netdev_priv(kt->dev))->ip_tnl_net_id;
 		err = nf_register_net_hook(kt->underlay, &gka_reply_ops);
@@ -143,6 +347,10 @@ void gka_reply_hook_release(struct gka_tunnel *kt)
 	struct gka_reply_net *rn = net_generic(kt->underlay, gka_reply_net_id);
 
 	ASSERT_RTNL();
+	if (kt->reply6) {
+		gka_reply6_release(kt);
+		return;
+	}
 	if (!kt->reply_hooked)
 		return;
 	kt->reply_hooked = false;
@@ -158,7 +366,7 @@ static void __net_exit gka_reply_net_exit(struct net *net)
 	 * We are a subsystem, so every tunnel whose underlay this was, in
 	 * whatever netns, is gone already.
 	 */
-	WARN_ON_ONCE(rn->users);
+	WARN_ON_ONCE(rn->users || rn->users6);
 }
 
 static struct pernet_operations gka_reply_net_ops = {

@@ -34,8 +34,8 @@ static bool gka_is_ip6gre(const struct net_device *dev)
 
 /*
  * The "gre" and "gretap" kinds (private data: struct ip_tunnel) and
- * "ip6gre". Keepalive runs on gre alone; the peer's probes are reflected
- * on gre and ip6gre. A flow-based gre device has type ARPHRD_NONE, yet is
+ * "ip6gre". Keepalive runs on gre and ip6gre, and so does reflection of
+ * the peer's probes. A flow-based gre device has type ARPHRD_NONE, yet is
  * one of ours, to be refused.
  */
 bool gka_is_tunnel_device(const struct net_device *dev)
@@ -147,12 +147,22 @@ int gka_tunnel_read(const struct net_device *dev, struct gka_match *m,
 
 	if (gka_is_ip6gre(dev)) {
 		const struct ip6_tnl *t6 = netdev_priv(dev);
+		struct gka_ip6_parms p6 = {
+			.laddr = t6->parms.laddr,
+			.raddr = t6->parms.raddr,
+			.i_key = t6->parms.i_key,
+			.link = t6->parms.link,
+		};
 
 		if (ends)
 			gka_reflect_ends6(t6->parms.collect_md,
 					  &t6->parms.laddr, &t6->parms.raddr,
 					  ends);
-		/* Refused by kind: keepalive is IPv4 only. */
+		gka_ip6_tnl_flags_copy(p6.i_flags, t6->parms.i_flags);
+		gka_ip6_tnl_flags_copy(p6.o_flags, t6->parms.o_flags);
+		facts.parms6 = &p6;
+		facts.collect_md = t6->parms.collect_md;
+		facts.has_encap = t6->encap.type != TUNNEL_ENCAP_NONE;
 		return gka_check_tunnel(&facts, m, why);
 	}
 	if (gka_is_tunnel_device(dev)) {
@@ -169,7 +179,7 @@ int gka_tunnel_read(const struct net_device *dev, struct gka_match *m,
 }
 
 /*
- * A cache of our own: a tunnel's state is 312 bytes on x86_64, which
+ * A cache of our own: a tunnel's state is 368 bytes on x86_64, which
  * kmalloc would round up to 512; a hub has thousands of them.
  */
 static struct kmem_cache *gka_tunnel_cache __read_mostly;

@@ -17,6 +17,8 @@
 #include "probe.h"
 #include "reflect.h"
 
+struct gka_reply6;
+
 struct gka_tunnel {
 	struct hlist_node dev_node;	/* gka_by_dev */
 	struct rcu_head rcu;
@@ -28,6 +30,7 @@ struct gka_tunnel {
 	/* Under RTNL. */
 	bool usable;			/* the tunnel's parameters allow keepalive */
 	bool reply_hooked;		/* holds the reply hook in the underlay */
+	struct gka_reply6 *reply6;	/* ip6gre: its entry in reply.c's table */
 	bool sysfs_added;
 	bool sysfs_owner_stale;		/* files not yet handed to the netns's owner */
 	struct list_head reread_node;	/* on the re-read list */

@@ -101,8 +101,8 @@ struct refuse_case {
 static const struct refuse_case refuse_cases[] = {
 	{ "gretap", "gretap", false, false, htonl(0xc6336402), 0,
 	  "gretap is an Ethernet tunnel, not a point-to-point gre tunnel" },
-	{ "ip6gre", "ip6gre", false, false, htonl(0xc6336402), 0,
-	  "ip6gre tunnels are not supported, only IPv4 gre" },
+	{ "ip6gretap", "ip6gretap", false, false, htonl(0xc6336402), 0,
+	  "ip6gretap is an Ethernet tunnel, not a point-to-point ip6gre tunnel" },
 	{ "veth", "veth", false, false, 0, 0, "not a GRE tunnel" },
 	{ "no link ops", NULL, false, false, 0, 0, "not a GRE tunnel" },
 	{ "external", "gre", true, false, 0, 0,
@@ -140,6 +140,112 @@ static void config_tunnel_refused(struct kunit *test)
 	p.iph.daddr = c->daddr;
 	if (c->iseq)
 		__set_bit(IP_TUNNEL_SEQ_BIT, p.i_flags);
+	KUNIT_EXPECT_EQ(test, gka_check_tunnel(&f, &m, &why), -EOPNOTSUPP);
+	KUNIT_EXPECT_STREQ(test, why, c->why);
+}
+
+/* ip6gre 2001:db8:1::1 -> 2001:db8:2::2. */
+static struct gka_ip6_parms p2p_parms6(void)
+{
+	struct gka_ip6_parms p = {
+		.laddr.in6_u.u6_addr8 = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0,
+					  0, 0, 0, 0, 0, 0, 0, 1 },
+		.raddr.in6_u.u6_addr8 = { 0x20, 0x01, 0x0d, 0xb8, 0, 2, 0, 0,
+					  0, 0, 0, 0, 0, 0, 0, 2 },
+	};
+
+	return p;
+}
+
+static void config_tunnel6_p2p(struct kunit *test)
+{
+	struct gka_ip6_parms p = p2p_parms6();
+	struct gka_tunnel_facts f = { .kind = "ip6gre", .parms6 = &p };
+	struct gka_match m;
+	const char *why = NULL;
+
+	__set_bit(IP_TUNNEL_KEY_BIT, p.i_flags);
+	__set_bit(IP_TUNNEL_CSUM_BIT, p.i_flags);
+	p.i_key = htonl(42);
+	p.link = 3;
+	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
+	KUNIT_EXPECT_TRUE(test, m.v6);
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&m.local6, &p.laddr));
+	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&m.remote6, &p.raddr));
+	KUNIT_EXPECT_EQ(test, m.local, 0);
+	KUNIT_EXPECT_EQ(test, m.remote, 0);
+	KUNIT_EXPECT_TRUE(test, m.with_key);
+	KUNIT_EXPECT_EQ(test, m.key, htonl(42));
+	KUNIT_EXPECT_TRUE(test, m.with_csum);
+	KUNIT_EXPECT_EQ(test, m.link, 3);
+
+	/* Output keys and checksums are the outer header's business. */
+	p = p2p_parms6();
+	__set_bit(IP_TUNNEL_KEY_BIT, p.o_flags);
+	__set_bit(IP_TUNNEL_CSUM_BIT, p.o_flags);
+	KUNIT_ASSERT_EQ(test, gka_check_tunnel(&f, &m, &why), 0);
+	KUNIT_EXPECT_FALSE(test, m.with_key);
+	KUNIT_EXPECT_FALSE(test, m.with_csum);
+}
+
+struct refuse6_case {
+	const char *name;
+	bool collect_md;
+	bool has_encap;
+	int raddr;		/* 0: unicast, 1: ::, 2: multicast */
+	bool local_any;
+	bool iseq;
+	bool oseq;
+	const char *why;
+};
+
+static const struct refuse6_case refuse6_cases[] = {
+	{ "external", true, false, 1, false, false, false,
+	  "flow-based (external) tunnel has no fixed remote" },
+	{ "nbma", false, false, 1, false, false, false,
+	  "tunnel is not point-to-point (no fixed unicast remote)" },
+	{ "multicast remote", false, false, 2, false, false, false,
+	  "tunnel is not point-to-point (no fixed unicast remote)" },
+	{ "local any", false, false, 0, true, false, false,
+	  "ip6gre sends nothing without a local address (local any)" },
+	{ "iseq", false, false, 0, false, true, false,
+	  "tunnel checks input sequence numbers (iseq); replies would be dropped" },
+	{ "oseq", false, false, 0, false, false, true,
+	  "tunnel sends sequence numbers (oseq), which keepalive over ip6gre does not" },
+	{ "fou", false, true, 0, false, false, false,
+	  "tunnel uses FOU/GUE encapsulation, which keepalive does not support" },
+};
+
+static void refuse6_case_desc(const struct refuse6_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(refuse6, refuse6_cases, refuse6_case_desc);
+
+static void config_tunnel6_refused(struct kunit *test)
+{
+	const struct refuse6_case *c = test->param_value;
+	struct gka_ip6_parms p = p2p_parms6();
+	struct gka_tunnel_facts f = {
+		.kind = "ip6gre",
+		.parms6 = &p,
+		.collect_md = c->collect_md,
+		.has_encap = c->has_encap,
+	};
+	struct gka_match m;
+	const char *why = NULL;
+
+	if (c->raddr == 1)
+		p.raddr = in6addr_any;
+	else if (c->raddr == 2)
+		p.raddr.in6_u.u6_addr8[0] = 0xff;
+	if (c->local_any)
+		p.laddr = in6addr_any;
+	if (c->iseq)
+		__set_bit(IP_TUNNEL_SEQ_BIT, p.i_flags);
+	if (c->oseq)
+		__set_bit(IP_TUNNEL_SEQ_BIT, p.o_flags);
 	KUNIT_EXPECT_EQ(test, gka_check_tunnel(&f, &m, &why), -EOPNOTSUPP);
 	KUNIT_EXPECT_STREQ(test, why, c->why);
 }
@@ -228,6 +334,8 @@ static struct kunit_case config_cases[] = {
 	KUNIT_CASE(config_dscp_range),
 	KUNIT_CASE(config_tunnel_p2p),
 	KUNIT_CASE_PARAM(config_tunnel_refused, refuse_gen_params),
+	KUNIT_CASE(config_tunnel6_p2p),
+	KUNIT_CASE_PARAM(config_tunnel6_refused, refuse6_gen_params),
 	KUNIT_CASE(config_reflect_ends),
 	{}
 };

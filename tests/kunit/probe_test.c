@@ -253,6 +253,9 @@ static void match_equal_fields(struct kunit *test)
 	b.with_key = a.with_key;
 	b.with_csum = a.with_csum;
 	b.link = a.link;
+	b.v6 = a.v6;
+	b.local6 = a.local6;
+	b.remote6 = a.remote6;
 	KUNIT_EXPECT_TRUE(test, gka_match_equal(&a, &b));
 	b.key = htonl(8);
 	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
@@ -728,6 +731,245 @@ static void reflect_classify_families(struct kunit *test)
 			GKA_PASS_NO_PEER);
 }
 
+/*
+ * Keepalive over ip6gre, tunnel 2001:db8:1::1 -> 2001:db8:2::2: the probe
+ * in MikroTik's format, from the remote back to us, byte for byte.
+ */
+#define V6(a, b, l)	{ .in6_u.u6_addr8 = { 0x20, 0x01, 0x0d, 0xb8, a, b, \
+			  0, 0, 0, 0, 0, 0, 0, 0, 0, l } }
+
+#define A6_LOCAL	V6(0, 1, 1)
+#define A6_REMOTE	V6(0, 2, 2)
+#define A6_ANY		{ .in6_u.u6_addr8 = { 0 } }
+
+static const struct in6_addr a6_local = A6_LOCAL;
+static const struct in6_addr a6_remote = A6_REMOTE;
+static const struct in6_addr a6_other = V6(0, 1, 9);
+
+static const u8 probe6_plain[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x04, 0x2f, 0xff,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x00, 0x00, 0x86, 0xdd,
+};
+
+static const u8 probe6_key[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x08, 0x2f, 0xff,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x20, 0x00, 0x86, 0xdd, 0x00, 0x00, 0x00, 0x64,
+};
+
+static const u8 probe6_csum[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x08, 0x2f, 0xff,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x80, 0x00, 0x86, 0xdd, 0xf9, 0x21, 0x00, 0x00,
+};
+
+static const u8 probe6_csum_key[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x0c, 0x2f, 0xff,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0xa0, 0x00, 0x86, 0xdd, 0xd5, 0x1b, 0x00, 0x00,
+	0x01, 0x02, 0x03, 0x04,
+};
+
+/* The builder sends the reply to the address it is given. */
+static const u8 probe6_local_any[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x04, 0x2f, 0xff,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x09,
+	0x00, 0x00, 0x86, 0xdd,
+};
+
+/* CS6: traffic class 0xc0, the version nibble's neighbour. */
+static const u8 probe6_cs6_key[] = {
+	0x6c, 0x00, 0x00, 0x00, 0x00, 0x08, 0x2f, 0xff,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x20, 0x00, 0x86, 0xdd, 0x00, 0x00, 0x00, 0x28,
+};
+
+#define M6(l, k, wk, wc) \
+	{ .v6 = true, .local6 = l, .remote6 = A6_REMOTE, .key = k, \
+	  .with_key = wk, .with_csum = wc }
+
+struct build6_case {
+	const char *name;
+	struct gka_match m;
+	const struct in6_addr *local;
+	const u8 *expect;
+	size_t len;
+	u8 dscp;
+};
+
+static const struct build6_case build6_cases[] = {
+	{ "plain", M6(A6_LOCAL, 0, false, false), &a6_local,
+	  probe6_plain, sizeof(probe6_plain) },
+	{ "key", M6(A6_LOCAL, htonl(100), true, false), &a6_local,
+	  probe6_key, sizeof(probe6_key) },
+	{ "csum", M6(A6_LOCAL, 0, false, true), &a6_local,
+	  probe6_csum, sizeof(probe6_csum) },
+	{ "csum+key", M6(A6_LOCAL, htonl(0x01020304), true, true), &a6_local,
+	  probe6_csum_key, sizeof(probe6_csum_key) },
+	{ "local any", M6(A6_ANY, 0, false, false), &a6_other,
+	  probe6_local_any, sizeof(probe6_local_any) },
+	{ "CS6 and key", M6(A6_LOCAL, htonl(0x28), true, false), &a6_local,
+	  probe6_cs6_key, sizeof(probe6_cs6_key), GKA_DSCP_DEFAULT },
+};
+
+static void build6_case_desc(const struct build6_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(build6, build6_cases, build6_case_desc);
+
+static void probe6_build_bytes(struct kunit *test)
+{
+	const struct build6_case *c = test->param_value;
+	u8 buf[GKA_PROBE6_MAX_LEN + 8];
+	size_t i;
+
+	memset(buf, 0xaa, sizeof(buf));
+	KUNIT_ASSERT_EQ(test, gka_probe6_len(&c->m), c->len);
+	KUNIT_ASSERT_EQ(test, gka_probe6_build(buf, sizeof(buf), &c->m,
+					       c->local, c->dscp),
+			c->len);
+	for (i = 0; i < c->len; i++)
+		KUNIT_EXPECT_EQ_MSG(test, buf[i], c->expect[i], "byte %zu", i);
+	KUNIT_EXPECT_EQ(test, buf[c->len], 0xaa);
+}
+
+static void probe6_build_refuses(struct kunit *test)
+{
+	struct gka_match plain6 = M6(A6_LOCAL, 0, false, false);
+	struct gka_match no_remote = { .v6 = true, .local6 = A6_LOCAL };
+	u8 buf[GKA_PROBE6_MAX_LEN];
+
+	KUNIT_EXPECT_EQ(test, gka_probe6_build(buf, 43, &plain6, &a6_local, 0),
+			0);
+	KUNIT_EXPECT_EQ(test, gka_probe6_build(buf, sizeof(buf), &plain6,
+					       &in6addr_any, 0), 0);
+	KUNIT_EXPECT_EQ(test, gka_probe6_build(buf, sizeof(buf), &no_remote,
+					       &a6_local, 0), 0);
+}
+
+/*
+ * What comes back is the inner packet, GRE and all: its GRE part parses,
+ * and matches from the remote to the address the probe named.
+ */
+static void reply6_roundtrip(struct kunit *test)
+{
+	const struct build6_case *c = test->param_value;
+	struct gka_reply r;
+
+	KUNIT_ASSERT_EQ(test, gka_reply_parse6(c->expect + 40, c->len - 40, &r),
+			GKA_REPLY_OK);
+	KUNIT_EXPECT_EQ(test, r.with_key, c->m.with_key);
+	KUNIT_EXPECT_EQ(test, r.with_csum, c->m.with_csum);
+	KUNIT_EXPECT_EQ(test, r.key, c->m.key);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&c->m, &r, &a6_remote, c->local),
+			GKA_REPLY_OK);
+	/* Nor does an IPv6 tunnel take an IPv4 reply. */
+	KUNIT_EXPECT_EQ(test, gka_reply_match(&c->m, &r, 0, 0),
+			GKA_REPLY_MISMATCH);
+}
+
+static const struct parse_case parse6_cases[] = {
+	{ "0x86dd", { 0x00, 0x00, 0x86, 0xdd }, 4, GKA_REPLY_OK },
+	{ "type 0", { 0x00, 0x00, 0x00, 0x00 }, 4, GKA_REPLY_OK },
+	{ "0x86dd with key", { 0x20, 0x00, 0x86, 0xdd, 0, 0, 0, 7 }, 8,
+	  GKA_REPLY_OK },
+	{ "0x86dd with payload", { 0x00, 0x00, 0x86, 0xdd, 0x60 }, 5,
+	  GKA_REPLY_OTHER },
+	{ "0x86dd key with payload", { 0x20, 0x00, 0x86, 0xdd, 0, 0, 0, 7,
+				       0x60 }, 9, GKA_REPLY_OTHER },
+	{ "ip payload", { 0x00, 0x00, 0x08, 0x00 }, 4, GKA_REPLY_OTHER },
+	{ "3 bytes", { 0x00, 0x00, 0x86 }, 3, GKA_REPLY_TRUNCATED },
+	{ "0x86dd key flag, no key", { 0x20, 0x00, 0x86, 0xdd }, 4,
+	  GKA_REPLY_TRUNCATED },
+	{ "0x86dd sequence number", { 0x10, 0x00, 0x86, 0xdd, 0, 0, 0, 1 }, 8,
+	  GKA_REPLY_MALFORMED },
+	{ "0x86dd version 1", { 0x00, 0x01, 0x86, 0xdd }, 4,
+	  GKA_REPLY_MALFORMED },
+	{ "0x86dd bad checksum", { 0x80, 0x00, 0x86, 0xdd, 0xf9, 0x22, 0, 0 },
+	  8, GKA_REPLY_BAD_CSUM },
+	{ "type 0 padded", { 0, 0, 0, 0, 0, 0, 0, 0 }, 8, GKA_REPLY_OK },
+};
+
+KUNIT_ARRAY_PARAM(parse6, parse6_cases, parse_case_desc);
+
+static void reply6_parse_verdicts(struct kunit *test)
+{
+	const struct parse_case *c = test->param_value;
+	struct gka_reply r;
+
+	KUNIT_EXPECT_EQ(test, gka_reply_parse6(c->gre, c->len, &r), c->verdict);
+}
+
+static void reply6_match_rejects_others(struct kunit *test)
+{
+	struct gka_match plain6 = M6(A6_LOCAL, 0, false, false);
+	struct gka_match keyed6 = M6(A6_LOCAL, htonl(7), true, false);
+	struct gka_match csum6 = M6(A6_LOCAL, 0, false, true);
+	struct gka_reply none = {}, key7 = { htonl(7), true, false };
+	struct gka_reply key8 = { htonl(8), true, false };
+	struct gka_reply with_csum = { 0, false, true };
+
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&plain6, &none, &a6_remote,
+					       &a6_local), GKA_REPLY_OK);
+	/* Wrong source, wrong destination. */
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&plain6, &none, &a6_other,
+					       &a6_local), GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&plain6, &none, &a6_remote,
+					       &a6_other), GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&keyed6, &key7, &a6_remote,
+					       &a6_local), GKA_REPLY_OK);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&keyed6, &key8, &a6_remote,
+					       &a6_local), GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&keyed6, &none, &a6_remote,
+					       &a6_local), GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&plain6, &key7, &a6_remote,
+					       &a6_local), GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&plain6, &with_csum, &a6_remote,
+					       &a6_local), GKA_REPLY_MISMATCH);
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&csum6, &with_csum, &a6_remote,
+					       &a6_local), GKA_REPLY_OK);
+	/* An IPv4 tunnel takes no IPv6 reply. */
+	KUNIT_EXPECT_EQ(test, gka_reply_match6(&plain, &none, &a6_remote,
+					       &a6_local), GKA_REPLY_MISMATCH);
+}
+
+static void match_equal_v6(struct kunit *test)
+{
+	struct gka_match a = M6(A6_LOCAL, htonl(7), true, false);
+	struct gka_match b = a;
+
+	KUNIT_EXPECT_TRUE(test, gka_match_equal(&a, &b));
+	b.remote6 = a6_other;
+	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
+	b = a;
+	b.local6 = a6_other;
+	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
+	b = a;
+	b.v6 = false;
+	KUNIT_EXPECT_FALSE(test, gka_match_equal(&a, &b));
+}
+
 static struct kunit_case probe_cases[] = {
 	KUNIT_CASE_PARAM(probe_build_bytes, build_gen_params),
 	KUNIT_CASE(probe_build_refuses),
@@ -743,6 +985,12 @@ static struct kunit_case probe_cases[] = {
 	KUNIT_CASE(reflect_classify_families),
 	KUNIT_CASE_PARAM(reflect_classify_variants, variant_gen_params),
 	KUNIT_CASE(reflect_verdict_names),
+	KUNIT_CASE_PARAM(probe6_build_bytes, build6_gen_params),
+	KUNIT_CASE(probe6_build_refuses),
+	KUNIT_CASE_PARAM(reply6_roundtrip, build6_gen_params),
+	KUNIT_CASE_PARAM(reply6_parse_verdicts, parse6_gen_params),
+	KUNIT_CASE(reply6_match_rejects_others),
+	KUNIT_CASE(match_equal_v6),
 	{}
 };
 
