@@ -15,10 +15,12 @@
 #include <linux/timekeeping.h>
 #include <net/addrconf.h>
 #include <net/dsfield.h>
+#include <net/ip6_route.h>
 #include <net/ip6_tunnel.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 #include <net/route.h>
+#include <net/xfrm.h>
 
 #include "keepalive.h"
 #include "notify.h"
@@ -141,16 +143,47 @@ static bool gka_ip6_addrs_ok(const struct ip6_tnl *t)
 					IFA_F_TENTATIVE);
 }
 
+/* Base header, checksum, key and sequence number. */
+#define GKA_GRE_MAX_HLEN	16
+
+/*
+ * The outer IPv6 header in front of the GRE header, as ip6gre writes it
+ * (its ip6_tnl_xmit()): the tunnel's addresses, its flow label or one
+ * made from the flow as the host's auto_flowlabels say, and its hop limit
+ * (with "hoplimit inherit", the probe's own).
+ */
+static void gka_push_ip6(struct net *net, struct sk_buff *skb,
+			 struct flowi6 *fl6, u8 dsfield, u8 hop_limit)
+{
+	struct ipv6hdr *ip6;
+
+	skb_push(skb, sizeof(*ip6));
+	skb_reset_network_header(skb);
+	ip6 = ipv6_hdr(skb);
+	ip6_flow_hdr(ip6, dsfield,
+		     ip6_make_flowlabel(net, skb, fl6->flowlabel, true, fl6));
+	ip6->nexthdr = NEXTHDR_GRE;
+	ip6->hop_limit = hop_limit;
+	ip6->saddr = fl6->saddr;
+	ip6->daddr = fl6->daddr;
+}
+
 /*
  * Over ip6gre the probe cannot go to the device: ip6gre's transmit drops
  * an IPv6 packet whose source is the tunnel's remote, and a probe is just
- * that. So it takes the road ip6gre's transmit takes for IPv6 on a tunnel
- * with a fixed remote (prepare_ip6gre_xmit_ipv6(), then __gre6_xmit()):
- * the tunnel's flow template, DS field, fwmark, encapsulation limit, GRE
- * header and hop limit, through ip6_tnl_xmit() and the tunnel's route
- * cache, into the underlay's queues like the tunnel's own packets.
- * Sequence numbers, FOU/GUE and flow-based tunnels, the paths this does
- * not rebuild, are refused by gka_check_tunnel().
+ * that. So it is encapsulated here as ip6gre encapsulates IPv6 on a
+ * tunnel with a fixed remote (prepare_ip6gre_xmit_ipv6(), __gre6_xmit(),
+ * ip6_tnl_xmit()): the tunnel's flow template, DS field, fwmark, GRE
+ * header and hop limit, routed in the underlay with the IPsec output
+ * policy, out through the underlay's OUTPUT and POSTROUTING hooks into
+ * its queues like the tunnel's own packets. Written out rather than
+ * calling ip6_tnl_xmit(): that would make the module depend on
+ * ip6_tunnel, whose loading changes every host (an ip6tnl0 device in
+ * each netns, IPv6 and IPIP over IPv6 handled), ip6gre or not. The probe
+ * carries no encapsulation limit option (RFC 2473, 4.1.1): it limits how
+ * deep tunnels nest, and a probe goes one level down. Sequence numbers,
+ * FOU/GUE and flow-based tunnels, the paths this does not rebuild, are
+ * refused by gka_check_tunnel().
  */
 static bool gka_send_probe6(struct gka_tunnel *kt, const struct gka_match *m,
 			    const struct gka_probe_marks *marks)
@@ -160,74 +193,83 @@ static bool gka_send_probe6(struct gka_tunnel *kt, const struct gka_match *m,
 	IP_TUNNEL_DECLARE_FLAGS(gre_flags) = { };
 	IP_TUNNEL_DECLARE_FLAGS(o_flags);
 	u32 tflags = READ_ONCE(t->parms.flags);
-	int encap_limit = -1;
+	struct net *net = kt->underlay;
+	struct dst_entry *dst;
 	struct sk_buff *skb;
 	struct flowi6 fl6;
-	u8 dsfield;
-	u32 mtu;
-	bool csum;
+	u8 dsfield, hop_limit;
 
 	/* What ip6gre's transmit asks first: addresses fit to send from. */
-	if (!gka_ip6_addrs_ok(t) ||
-	    !ip6_tnl_xmit_ctl(t, &t->parms.laddr, &t->parms.raddr)) {
+	if (!gka_ip6_addrs_ok(t)) {
 		pr_debug("%s: addresses not fit to send keepalive from\n",
 			 dev->name);
 		return false;
 	}
 
-	skb = alloc_skb(LL_RESERVED_SPACE(dev) + dev->needed_headroom +
+	skb = alloc_skb(MAX_HEADER + sizeof(struct ipv6hdr) + GKA_GRE_MAX_HLEN +
 			GKA_PROBE6_MAX_LEN, GFP_ATOMIC);
 	if (!skb)
 		return false;
-	skb_reserve(skb, LL_RESERVED_SPACE(dev) + dev->needed_headroom);
+	skb_reserve(skb, MAX_HEADER + sizeof(struct ipv6hdr) + GKA_GRE_MAX_HLEN);
 	if (!gka_probe6_build(skb_put(skb, gka_probe6_len(m)),
 			      gka_probe6_len(m), m, &m->local6, marks->dscp))
 		goto drop;
 	skb_reset_network_header(skb);
 	skb->protocol = htons(ETH_P_IPV6);
 	skb->priority = TC_PRIO_CONTROL;
-	skb->dev = dev;
 
 	pr_debug("%s: sending keepalive, %pI6c->%pI6c (len=%u hlim=%u dscp=%u), counter=%u\n",
 		 dev->name, &m->local6, &m->remote6, skb->len, GKA_INNER_TTL,
 		 marks->dscp, marks->counter);
 
-	/*
-	 * prepare_ip6gre_xmit_ipv6(). The probe carries no encapsulation
-	 * limit of its own, its flow label and mark are 0.
-	 */
-	if (!(tflags & IP6_TNL_F_IGN_ENCAP_LIMIT))
-		encap_limit = READ_ONCE(t->parms.encap_limit);
+	/* prepare_ip6gre_xmit_ipv6(): the probe's flow label and mark are 0. */
 	memcpy(&fl6, &t->fl.u.ip6, sizeof(fl6));
 	if (tflags & IP6_TNL_F_USE_ORIG_TCLASS)
 		dsfield = ipv6_get_dsfield(ipv6_hdr(skb));
 	else
 		dsfield = ip6_tclass(READ_ONCE(t->parms.flowinfo));
-	if (tflags & IP6_TNL_F_USE_ORIG_FWMARK)
-		fl6.flowi6_mark = skb->mark;
-	else
+	if (!(tflags & IP6_TNL_F_USE_ORIG_FWMARK))
 		fl6.flowi6_mark = READ_ONCE(t->parms.fwmark);
+	else
+		fl6.flowi6_mark = 0;
 	fl6.flowi6_uid = sock_net_uid(dev_net(dev), NULL);
-
-	gka_ip6_tnl_flags_copy(o_flags, t->parms.o_flags);
-	csum = test_bit(IP_TUNNEL_CSUM_BIT, o_flags);
-	if (iptunnel_handle_offloads(skb, csum ? SKB_GSO_GRE_CSUM :
-						 SKB_GSO_GRE))
-		goto drop;
-
-	/* __gre6_xmit(), without the sequence number a tunnel may not have. */
 	fl6.daddr = t->parms.raddr;
-	if (skb_cow_head(skb, READ_ONCE(dev->needed_headroom) ?: t->hlen))
-		goto drop;
-	__assign_bit(IP_TUNNEL_CSUM_BIT, gre_flags, csum);
+	fl6.flowi6_proto = IPPROTO_GRE;
+	gka_ip6_tnl_flags_copy(o_flags, t->parms.o_flags);
+	__assign_bit(IP_TUNNEL_CSUM_BIT, gre_flags,
+		     test_bit(IP_TUNNEL_CSUM_BIT, o_flags));
 	__assign_bit(IP_TUNNEL_KEY_BIT, gre_flags,
 		     test_bit(IP_TUNNEL_KEY_BIT, o_flags));
+	fl6.fl6_gre_key = test_bit(IP_TUNNEL_KEY_BIT, o_flags) ?
+			  READ_ONCE(t->parms.o_key) : 0;
+
+	/* ip6_tnl_xmit(): the route, then IPsec; never into the tunnel. */
+	fl6.flowlabel = ip6_make_flowinfo(dsfield, fl6.flowlabel);
+	dst = ip6_route_output(net, NULL, &fl6);
+	if (dst->error) {
+		dst_release(dst);
+		goto drop;
+	}
+	dst = xfrm_lookup_route(net, dst, flowi6_to_flowi(&fl6), NULL, 0);
+	if (IS_ERR(dst))
+		goto drop;
+	if (dst->dev == dev) {
+		dst_release(dst);
+		goto drop;
+	}
+	skb_dst_set(skb, dst);
+	hop_limit = READ_ONCE(t->parms.hop_limit) ?: GKA_INNER_TTL;
+
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) +
+			      sizeof(struct ipv6hdr) + GKA_GRE_MAX_HLEN))
+		goto drop;
 	gka_gre_build_header(skb, gre_flags, htons(ETH_P_IPV6),
 			     READ_ONCE(t->parms.o_key));
-	/* Consumed once sent; a later drop in the underlay is not ours. */
-	if (ip6_tnl_xmit(skb, dev, dsfield, &fl6, encap_limit, &mtu,
-			 NEXTHDR_GRE))
-		goto drop;
+	gka_push_ip6(net, skb, &fl6, dsfield, hop_limit);
+	skb->dev = dst->dev;
+	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
+	/* Consumed once handed on; a later drop in the underlay is not ours. */
+	ip6_local_out(net, NULL, skb);
 	return true;
 
 drop:
