@@ -179,7 +179,8 @@ static void gka_push_ip6(struct net *net, struct sk_buff *skb,
  * its queues like the tunnel's own packets. Written out rather than
  * calling ip6_tnl_xmit(): that would make the module depend on
  * ip6_tunnel, whose loading changes every host (an ip6tnl0 device in
- * each netns, IPv6 and IPIP over IPv6 handled), ip6gre or not. The probe
+ * each netns, receive handlers for IPv6 and IPv4 in IPv6), ip6gre or
+ * not. The probe
  * carries no encapsulation limit option (RFC 2473, 4.1.1): it limits how
  * deep tunnels nest, and a probe goes one level down. Sequence numbers,
  * FOU/GUE and flow-based tunnels, the paths this does not rebuild, are
