@@ -8,6 +8,11 @@ topology
 tunnels
 check "tunnel passes traffic before the module" ping_ok a $B_IN
 
+# Loading ip6_tunnel would give every netns an ip6tnl0 and the host new
+# receive handlers: keepalive over ip6gre must not need it.
+deps=$(modinfo -F depends gre_keepalive)
+check "the module needs no ip6_tunnel (depends: ${deps:-none})" \
+	sh -c "echo ',$deps,' | grep -qv ',ip6_tunnel,'"
 check "module loads with tunnels present" modprobe gre_keepalive
 check "existing tunnel got its keepalive directory" \
 	test -d /run/sys-a/class/net/gre1/keepalive
