@@ -128,18 +128,25 @@ static bool gka_send_probe(struct gka_tunnel *kt, const struct gka_match *m,
  * the warning for as long as the tunnel is misconfigured, so the probe
  * asks first, quietly, and counts an error.
  */
-static bool gka_ip6_addrs_ok(const struct ip6_tnl *t)
+static bool gka_ip6_addrs_ok(const struct ip6_tnl *t, const struct gka_match *m)
 {
+	u32 flags = READ_ONCE(t->parms.flags);
 	struct net_device *ldev = NULL;
-	int link = READ_ONCE(t->parms.link);
 
-	if (link)
-		ldev = dev_get_by_index_rcu(t->net, link);
-	if (!ipv6_chk_addr_and_flags(t->net, &t->parms.laddr, ldev, false, 0,
+	/*
+	 * ip6gre sends only what its addresses allow (ip6_tnl_get_cap(): a
+	 * link-local end needs a link device): a probe of a tunnel that
+	 * carries nothing must not come back and hold its line up.
+	 */
+	if (!(flags & IP6_TNL_F_CAP_XMIT))
+		return false;
+	if (m->link)
+		ldev = dev_get_by_index_rcu(t->net, m->link);
+	if (!ipv6_chk_addr_and_flags(t->net, &m->local6, ldev, false, 0,
 				     IFA_F_TENTATIVE))
 		return false;
-	return READ_ONCE(t->parms.flags) & IP6_TNL_F_ALLOW_LOCAL_REMOTE ||
-	       !ipv6_chk_addr_and_flags(t->net, &t->parms.raddr, ldev, true, 0,
+	return flags & IP6_TNL_F_ALLOW_LOCAL_REMOTE ||
+	       !ipv6_chk_addr_and_flags(t->net, &m->remote6, ldev, true, 0,
 					IFA_F_TENTATIVE);
 }
 
@@ -201,7 +208,7 @@ static bool gka_send_probe6(struct gka_tunnel *kt, const struct gka_match *m,
 	u8 dsfield, hop_limit;
 
 	/* What ip6gre's transmit asks first: addresses fit to send from. */
-	if (!gka_ip6_addrs_ok(t)) {
+	if (!gka_ip6_addrs_ok(t, m)) {
 		pr_debug("%s: addresses not fit to send keepalive from\n",
 			 dev->name);
 		return false;
@@ -234,7 +241,12 @@ static bool gka_send_probe6(struct gka_tunnel *kt, const struct gka_match *m,
 	else
 		fl6.flowi6_mark = 0;
 	fl6.flowi6_uid = sock_net_uid(dev_net(dev), NULL);
-	fl6.daddr = t->parms.raddr;
+	/*
+	 * The addresses as the probe has them, copied under the engine's
+	 * lock: ip6gre rewrites its own in place, under RTNL alone.
+	 */
+	fl6.saddr = m->local6;
+	fl6.daddr = m->remote6;
 	fl6.flowi6_proto = IPPROTO_GRE;
 	gka_ip6_tnl_flags_copy(o_flags, t->parms.o_flags);
 	__assign_bit(IP_TUNNEL_CSUM_BIT, gre_flags,
@@ -251,7 +263,8 @@ static bool gka_send_probe6(struct gka_tunnel *kt, const struct gka_match *m,
 		dst_release(dst);
 		goto drop;
 	}
-	dst = xfrm_lookup_route(net, dst, flowi6_to_flowi(&fl6), NULL, 0);
+	/* As ip6gre: no SA yet is an error now, not a probe queued for it. */
+	dst = xfrm_lookup(net, dst, flowi6_to_flowi(&fl6), NULL, 0);
 	if (IS_ERR(dst))
 		goto drop;
 	if (dst->dev == dev) {

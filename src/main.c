@@ -46,7 +46,7 @@ MODULE_PARM_DESC(default_dscp,
 static bool auto_enable;
 module_param(auto_enable, bool, 0444);
 MODULE_PARM_DESC(auto_enable,
-		 "Enable keepalive with the defaults on every point-to-point gre or ip6gre tunnel that appears (default off)");
+		 "Enable keepalive with the defaults on every point-to-point gre tunnel that appears (default off; ip6gre tunnels are enabled one by one)");
 
 static bool reflect = true;
 module_param(reflect, bool, 0444);
@@ -100,7 +100,12 @@ static void gka_auto_enable(struct gka_tunnel *kt)
 	const char *why;
 	int err;
 
-	if (!auto_enable)
+	/*
+	 * gre only, as before ip6gre could run keepalive: a host upgraded
+	 * with auto_enable=1 must not start probing its ip6gre tunnels,
+	 * whose peers may never have been asked to answer.
+	 */
+	if (!auto_enable || strcmp(kt->dev->rtnl_link_ops->kind, "gre"))
 		return;
 	err = gka_apply(kt, &on, &creator, &why);
 	/* Tunnels that cannot run keepalive (gre0, NBMA, gretap) are skipped. */

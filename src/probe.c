@@ -174,8 +174,7 @@ __be32 gka_gre_key(const void *gre)
 					      (flags & GKA_GRE_CSUM ? 4 : 0)));
 }
 
-/* Header length of a GRE header with these flags. */
-static size_t gka_gre_hlen(u16 flags)
+size_t gka_gre_hlen(u16 flags)
 {
 	return GKA_GRE_BASE_LEN + (flags & GKA_GRE_CSUM ? 4 : 0) +
 	       (flags & GKA_GRE_KEY ? 4 : 0) + (flags & GKA_GRE_SEQ ? 4 : 0);

@@ -158,6 +158,9 @@ enum gka_reflect_verdict {
 
 const char *gka_reflect_verdict_name(enum gka_reflect_verdict v);
 
+/* Header length of a GRE header with these flags (host order). */
+size_t gka_gre_hlen(u16 flags);
+
 /*
  * The key of the GRE header at @gre (0 if none), as the IPsec flow of a
  * forwarded packet carries it. The header must be complete.

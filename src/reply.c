@@ -25,19 +25,20 @@
  * our own that holds the ip6gre tunnels whose keepalive runs, hashed as
  * ip6gre hashes them: by remote address and key.
  */
-#include <linux/hashtable.h>
+#include <linux/hash.h>
 #include <linux/ip.h>
+#include <linux/mm.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
 #include <linux/rtnetlink.h>
+#include <linux/siphash.h>
 #include <linux/skbuff.h>
 #include <net/ip.h>
 #include <net/ip_tunnels.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
-#include <net/netns/hash.h>
 #include <net/xfrm.h>
 
 #include "keepalive.h"
@@ -50,6 +51,12 @@ struct gka_reply_net {
 	/* ip_gre's pernet id for "gre" devices, set before the hook exists. */
 	unsigned int gre_net_id;
 	unsigned int users6;	/* ip6gre tunnels, for the IPv6 hook */
+	/*
+	 * Their entries, while users6: each netns a table of its own, so
+	 * that whoever makes tunnels in one cannot lengthen the lookups of
+	 * another. RCU readers (the hook), RTNL writers.
+	 */
+	struct hlist_head __rcu *table6;
 };
 
 static unsigned int gka_reply_net_id __read_mostly;
@@ -129,21 +136,35 @@ struct gka_reply6 {
 	struct hlist_node node;
 	struct rcu_head rcu;
 	struct gka_tunnel *kt;
-	const struct net *net;		/* the tunnel's underlay */
-	struct in6_addr local;		/* :: for "local any" */
+	struct in6_addr local;
 	struct in6_addr remote;
 	__be32 key;			/* 0 without one, as ip6gre has it */
 	int link;
 };
 
-/* Under RTNL for writers, RCU for readers; a hub's tunnels, a few a bucket. */
-#define GKA_REPLY6_BITS	10
-static DEFINE_HASHTABLE(gka_reply6_table, GKA_REPLY6_BITS);
+/* A hub's ip6gre tunnels in one underlay, a few a bucket. */
+#define GKA_REPLY6_BITS	8
 
-static u32 gka_reply6_hash(const struct net *net, const struct in6_addr *remote,
-			   __be32 key)
+/*
+ * Over the remote, the local address and the key, with a secret: a
+ * sender cannot aim its packets at one bucket. ("local any" cannot run
+ * keepalive over ip6gre, so every entry has a local address.)
+ */
+static u32 gka_reply6_hash(const struct in6_addr *remote,
+			   const struct in6_addr *local, __be32 key)
 {
-	return ipv6_addr_hash(remote) ^ (__force u32)key ^ net_hash_mix(net);
+	static siphash_key_t gka_reply6_secret __read_mostly;
+	struct {
+		struct in6_addr remote;
+		struct in6_addr local;
+		__be32 key;
+	} __aligned(SIPHASH_ALIGNMENT) in = {
+		.remote = *remote, .local = *local, .key = key,
+	};
+
+	net_get_random_once(&gka_reply6_secret, sizeof(gka_reply6_secret));
+	return hash_64(siphash(&in, sizeof(in), &gka_reply6_secret),
+		       GKA_REPLY6_BITS);
 }
 
 /*
@@ -153,11 +174,12 @@ static u32 gka_reply6_hash(const struct net *net, const struct in6_addr *remote,
  * one): first one whose local address is the destination and whose link
  * is the input device; then a "local any" one on that link; then one with
  * that local address on another link; then "local any" on another link.
- * We rank ours the same way. What we cannot see are ip6gre tunnels
- * without keepalive: one to the same remote with the same key, bound to
- * the input device while ours is not (with our local address or "local
- * any"), would have taken a reply that now counts for ours. Among equals
- * ip6gre takes the first in its bucket, we the first in ours.
+ * Ours all have a local address, so the first and the third are ours to
+ * rank. What we cannot see are ip6gre tunnels without keepalive: one to
+ * the same remote with the same key, bound to the input device while
+ * ours is not (with our local address or "local any"), would have taken
+ * a reply that now counts for ours. Among equals ip6gre takes the first
+ * in its bucket, we the first in ours.
  */
 static struct gka_tunnel *gka_reply6_tunnel(const struct net *net,
 					    const struct in6_addr *saddr,
@@ -165,29 +187,24 @@ static struct gka_tunnel *gka_reply6_tunnel(const struct net *net,
 					    int iif,
 					    const struct gka_reply *reply)
 {
+	const struct gka_reply_net *rn = net_generic(net, gka_reply_net_id);
+	struct hlist_head *table = rcu_dereference(rn->table6);
 	struct gka_reply6 *r, *cand = NULL;
-	int score, cand_score = 4;
 
-	hash_for_each_possible_rcu(gka_reply6_table, r, node,
-				   gka_reply6_hash(net, saddr, reply->key)) {
-		if (r->net != net || r->key != reply->key ||
+	if (!table)
+		return NULL;
+	hlist_for_each_entry_rcu(r, &table[gka_reply6_hash(saddr, daddr,
+							   reply->key)],
+				 node) {
+		if (r->key != reply->key ||
 		    !ipv6_addr_equal(&r->remote, saddr) ||
+		    !ipv6_addr_equal(&r->local, daddr) ||
 		    !(READ_ONCE(r->kt->dev->flags) & IFF_UP))
 			continue;
-		if (ipv6_addr_equal(&r->local, daddr))
-			score = 0;
-		else if (ipv6_addr_any(&r->local))
-			score = 1;
-		else
-			continue;
-		if (r->link != iif)
-			score += 2;
-		if (!score)
+		if (r->link == iif)
 			return r->kt;
-		if (score < cand_score) {
+		if (!cand)
 			cand = r;
-			cand_score = score;
-		}
 	}
 	return cand ? cand->kt : NULL;
 }
@@ -206,8 +223,8 @@ static unsigned int gka_local_in6(void *priv, struct sk_buff *skb,
 	struct gka_reply reply;
 	unsigned int off, len;
 	struct gka_tunnel *kt;
-	const __be16 *proto;
-	__be16 _proto;
+	const __be16 *hdr;
+	__be16 _hdr[2];
 	const u8 *gre;
 
 	if (ip6->nexthdr != IPPROTO_GRE)
@@ -218,12 +235,14 @@ static unsigned int gka_local_in6(void *priv, struct sk_buff *skb,
 	off = skb_network_offset(skb) + sizeof(*ip6);
 	if (skb->len < off + GKA_GRE_BASE_LEN)
 		return NF_ACCEPT;
-	proto = skb_header_pointer(skb, off + 2, sizeof(_proto), &_proto);
-	if (likely(!proto || (*proto && *proto != htons(ETH_P_IPV6))))
+	hdr = skb_header_pointer(skb, off, sizeof(_hdr), _hdr);
+	if (likely(!hdr || (hdr[1] && hdr[1] != htons(ETH_P_IPV6))))
 		return NF_ACCEPT;
 
 	len = skb->len - off;
-	if (len > sizeof(buf))
+	/* IPv6 in GRE with anything behind the header is traffic. */
+	if (len > sizeof(buf) ||
+	    (hdr[1] && len != gka_gre_hlen(be16_to_cpu(hdr[0]))))
 		return NF_ACCEPT;
 	gre = skb_header_pointer(skb, off, len, buf);
 	if (!gre || gka_reply_parse6(gre, len, &reply) != GKA_REPLY_OK)
@@ -258,58 +277,91 @@ static bool gka_reply6_current(const struct gka_reply6 *r,
 	       r->key == m->key && r->link == m->link;
 }
 
-/*
- * An ip6gre tunnel: the IPv6 hook, and an entry in the table that says
- * what its replies look like now (a changed tunnel's is replaced).
- */
-static int gka_reply6_hold(struct gka_tunnel *kt)
+/* The netns's last ip6gre tunnel is gone: its hook, then its table. */
+static void gka_reply6_put(struct net *net, struct gka_reply_net *rn)
 {
-	struct gka_reply_net *rn = net_generic(kt->underlay, gka_reply_net_id);
-	const struct gka_match *m = &kt->ka.match;
-	struct gka_reply6 *r, *old = kt->reply6;
-	int err;
+	struct hlist_head *table = rtnl_dereference(rn->table6);
 
-	if (old && gka_reply6_current(old, m))
-		return 0;
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	r->kt = kt;
-	r->net = kt->underlay;
-	r->local = m->local6;
-	r->remote = m->remote6;
-	r->key = m->key;
-	r->link = m->link;
+	if (WARN_ON_ONCE(!rn->users6) || --rn->users6)
+		return;
+	nf_unregister_net_hook(net, &gka_reply6_ops);
+	RCU_INIT_POINTER(rn->table6, NULL);
+	/* A hook still running (unregistering does not wait) may look. */
+	synchronize_net();
+	kvfree(table);
+}
 
-	if (old) {
-		hash_del_rcu(&old->node);
-		kfree_rcu(old, rcu);
-	} else if (!rn->users6) {
-		err = nf_register_net_hook(kt->underlay, &gka_reply6_ops);
-		if (err) {
-			kfree(r);
-			return err;
-		}
-	}
-	if (!old)
-		rn->users6++;
-	hash_add_rcu(gka_reply6_table, &r->node,
-		     gka_reply6_hash(r->net, &r->remote, r->key));
-	kt->reply6 = r;
-	kt->reply_hooked = true;
-	return 0;
+static void gka_reply6_unlink(struct gka_reply6 *r)
+{
+	hlist_del_rcu(&r->node);
+	kfree_rcu(r, rcu);
 }
 
 static void gka_reply6_release(struct gka_tunnel *kt)
 {
 	struct gka_reply_net *rn = net_generic(kt->underlay, gka_reply_net_id);
 
-	hash_del_rcu(&kt->reply6->node);
-	kfree_rcu(kt->reply6, rcu);
+	gka_reply6_unlink(kt->reply6);
 	kt->reply6 = NULL;
 	kt->reply_hooked = false;
-	if (!WARN_ON_ONCE(!rn->users6) && !--rn->users6)
-		nf_unregister_net_hook(kt->underlay, &gka_reply6_ops);
+	gka_reply6_put(kt->underlay, rn);
+}
+
+/*
+ * An ip6gre tunnel: the IPv6 hook, and an entry in its netns's table that
+ * says what its replies look like now. A changed tunnel's entry is
+ * replaced, the new one in before the old one out, so that no reply finds
+ * neither; one that cannot be replaced is released, so that no stale
+ * entry outranks a sibling's.
+ */
+static int gka_reply6_hold(struct gka_tunnel *kt)
+{
+	struct gka_reply_net *rn = net_generic(kt->underlay, gka_reply_net_id);
+	const struct gka_match *m = &kt->ka.match;
+	struct gka_reply6 *r, *old = kt->reply6;
+	struct hlist_head *table;
+	int err = -ENOMEM;
+
+	if (old && gka_reply6_current(old, m))
+		return 0;
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		goto fail;
+	r->kt = kt;
+	r->local = m->local6;
+	r->remote = m->remote6;
+	r->key = m->key;
+	r->link = m->link;
+
+	if (!old && !rn->users6) {
+		table = kvcalloc(1 << GKA_REPLY6_BITS, sizeof(*table),
+				 GFP_KERNEL_ACCOUNT);
+		if (!table)
+			goto fail;
+		rcu_assign_pointer(rn->table6, table);
+		err = nf_register_net_hook(kt->underlay, &gka_reply6_ops);
+		if (err) {
+			RCU_INIT_POINTER(rn->table6, NULL);
+			kvfree(table);	/* no hook ever saw it */
+			goto fail;
+		}
+	}
+	if (!old)
+		rn->users6++;
+	table = rtnl_dereference(rn->table6);
+	hlist_add_head_rcu(&r->node,
+			   &table[gka_reply6_hash(&r->remote, &r->local, r->key)]);
+	if (old)
+		gka_reply6_unlink(old);
+	kt->reply6 = r;
+	kt->reply_hooked = true;
+	return 0;
+
+fail:
+	kfree(r);
+	if (old)
+		gka_reply6_release(kt);
+	return err;
 }
 
 static const struct nf_hook_ops gka_reply_ops = {
