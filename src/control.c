@@ -124,15 +124,18 @@ static int gka_permit(const struct gka_caller *who, struct gka_tunnel *kt,
  * One log line and one event per change, once all of it is applied: the
  * event carries the whole new state, its reason the weightiest part.
  */
+/* What a reflection that is on answers besides the standard probes. */
 static const char *gka_variants_name(const struct gka_reflector *rf)
 {
+	if (!rf->on)
+		return "";
 	if (rf->nat && rf->overlay)
 		return " (NAT'd and overlay-addressed peers too)";
 	if (rf->nat)
 		return " (NAT'd peers too)";
 	if (rf->overlay)
 		return " (overlay-addressed peers too)";
-	return "";
+	return " (standard probes only)";
 }
 
 static void gka_announce(struct gka_tunnel *kt, bool enabled, bool disabled,

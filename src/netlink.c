@@ -28,7 +28,11 @@ static const struct nla_policy gka_get_policy[GRE_KEEPALIVE_A_TUNNEL_IFNAME + 1]
 	[GRE_KEEPALIVE_A_TUNNEL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 };
 
-/* Ranges are gka_apply()'s: one checker, one set of messages. */
+/*
+ * Ranges with words of their own (interval, retries) are gka_apply()'s:
+ * one checker, one set of messages. Switches and the DSCP, whose range
+ * says it all, are the policy's.
+ */
 static const struct nla_policy gka_set_policy[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY + 1] = {
 	[GRE_KEEPALIVE_A_TUNNEL_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[GRE_KEEPALIVE_A_TUNNEL_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },

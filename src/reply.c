@@ -22,8 +22,8 @@
  *
  * ip6gre tunnels have a hook of their own, at the IPv6 LOCAL_IN, held
  * alike. ip6gre's lookup is not exported, so they are found in a table of
- * our own that holds the ip6gre tunnels whose keepalive runs, hashed as
- * ip6gre hashes them: by remote address and key.
+ * our own, one per underlay netns, that holds the ip6gre tunnels whose
+ * keepalive runs, hashed with a secret by remote, local address and key.
  */
 #include <linux/hash.h>
 #include <linux/ip.h>
@@ -142,8 +142,8 @@ struct gka_reply6 {
 	int link;
 };
 
-/* A hub's ip6gre tunnels in one underlay, a few a bucket. */
-#define GKA_REPLY6_BITS	8
+/* A hub's ip6gre tunnels in one underlay, ten a bucket for 10,000. */
+#define GKA_REPLY6_BITS	10
 
 /*
  * Over the remote, the local address and the key, with a secret: a
