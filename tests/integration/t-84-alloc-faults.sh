@@ -8,7 +8,8 @@
 #    failslab and fail_page_alloc), while a monitor listens, so that the
 #    event's allocation fails too: a refused or lost request has changed
 #    nothing, an accepted one everything. A dump made the same way ends in
-#    an error or lists every tunnel as it is.
+#    an error or lists every tunnel as it is. The same on an ip6gre
+#    tunnel, whose enabling also makes its netns's reply table.
 # 2. Softirq: with probes every 10 ms and a monitor listening, a third of
 #    the kernel's atomic allocations fail (the probe, the route to the
 #    peer, the events of transitions, the reply's path): the failures are
@@ -53,6 +54,18 @@ sed 's/^/  /' /tmp/sweep.out
 check "requests under allocation failure: nothing or everything" [ $st = 0 ]
 check_eq "enable, change, disable and dump swept to their last fault point" 4 \
 	"$(grep -c 'complete=yes' /tmp/sweep.out)"
+topology6
+ip -n a link add g6 type ip6gre local $A6 remote $B6 ttl 64
+ip -n a link set g6 up
+quiet_start requests6
+in_ns a gka-nlfuzz --fail-sweep g6 > /tmp/sweep6.out 2>&1
+st=$?
+quiet_end
+sed 's/^/  /' /tmp/sweep6.out
+check "ip6gre under allocation failure: nothing or everything" [ $st = 0 ]
+check_eq "ip6gre: swept to their last fault point" 4 \
+	"$(grep -c 'complete=yes' /tmp/sweep6.out)"
+ip -n a link del g6
 
 # --- 2. atomic allocations in softirq ---------------------------------
 in_ns a gre-keepalive set gre1 interval 10ms retries 3 || fatal "enable gre1"
