@@ -38,14 +38,37 @@ size_t gka_probe_len(const struct gka_match *m)
 	       (m->with_csum ? 4 : 0) + (m->with_key ? 4 : 0);
 }
 
+/*
+ * A probe's GRE header, on zeroed memory: the options the tunnel's receive
+ * side demands, in RFC 2890 order (checksum, then key), then the checksum
+ * over the @gre_len bytes of the header and what follows.
+ */
+static void gka_gre_put(u8 *gre, size_t gre_len, const struct gka_match *m,
+			u16 proto)
+{
+	u8 *opt = gre + GKA_GRE_BASE_LEN;
+	u16 flags = 0;
+
+	if (m->with_csum) {
+		flags |= GKA_GRE_CSUM;
+		opt += 4;
+	}
+	if (m->with_key) {
+		flags |= GKA_GRE_KEY;
+		put_unaligned(m->key, (__be32 *)opt);
+	}
+	put_unaligned_be16(flags, gre);
+	put_unaligned_be16(proto, gre + 2);
+	if (m->with_csum)
+		put_unaligned(ip_compute_csum(gre, gre_len),
+			      (__sum16 *)(gre + GKA_GRE_BASE_LEN));
+}
+
 size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
 		       __be32 local, u8 dscp, u16 id)
 {
 	size_t len = gka_probe_len(m);
 	struct iphdr *iph = buf;
-	u8 *gre = (u8 *)(iph + 1);
-	u8 *opt = gre + GKA_GRE_BASE_LEN;
-	u16 flags = 0;
 
 	if (buflen < len || !local || !m->remote)
 		return 0;
@@ -62,21 +85,8 @@ size_t gka_probe_build(void *buf, size_t buflen, const struct gka_match *m,
 	iph->saddr = m->remote;
 	iph->daddr = local;
 
-	/* Options follow in RFC 2890 order: checksum, then key. */
-	if (m->with_csum) {
-		flags |= GKA_GRE_CSUM;
-		opt += 4;
-	}
-	if (m->with_key) {
-		flags |= GKA_GRE_KEY;
-		put_unaligned(m->key, (__be32 *)opt);
-	}
-	put_unaligned_be16(flags, gre);
-	/* Protocol type stays 0: that is what marks a keepalive. */
-
-	if (m->with_csum)
-		put_unaligned(ip_compute_csum(gre, len - sizeof(*iph)),
-			      (__sum16 *)(gre + GKA_GRE_BASE_LEN));
+	/* Protocol type 0: that is what marks a keepalive. */
+	gka_gre_put((u8 *)(iph + 1), len - sizeof(*iph), m, 0);
 
 	iph->check = ip_fast_csum(iph, iph->ihl);
 	return len;
@@ -351,9 +361,6 @@ size_t gka_probe6_build(void *buf, size_t buflen, const struct gka_match *m,
 {
 	size_t len = gka_probe6_len(m);
 	struct ipv6hdr *ip6 = buf;
-	u8 *gre = (u8 *)(ip6 + 1);
-	u8 *opt = gre + GKA_GRE_BASE_LEN;
-	u16 flags = 0;
 
 	if (buflen < len || ipv6_addr_any(local) || ipv6_addr_any(&m->remote6))
 		return 0;
@@ -368,22 +375,8 @@ size_t gka_probe6_build(void *buf, size_t buflen, const struct gka_match *m,
 	ip6->saddr = m->remote6;
 	ip6->daddr = *local;
 
-	/* As over IPv4: checksum, then key. */
-	if (m->with_csum) {
-		flags |= GKA_GRE_CSUM;
-		opt += 4;
-	}
-	if (m->with_key) {
-		flags |= GKA_GRE_KEY;
-		put_unaligned(m->key, (__be32 *)opt);
-	}
-	put_unaligned_be16(flags, gre);
 	/* MikroTik's mark: IPv6 in GRE, with no IPv6 packet behind it. */
-	put_unaligned_be16(ETH_P_IPV6, gre + 2);
-
-	if (m->with_csum)
-		put_unaligned(ip_compute_csum(gre, len - sizeof(*ip6)),
-			      (__sum16 *)(gre + GKA_GRE_BASE_LEN));
+	gka_gre_put((u8 *)(ip6 + 1), len - sizeof(*ip6), m, ETH_P_IPV6);
 	return len;
 }
 
