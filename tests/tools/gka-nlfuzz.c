@@ -6,8 +6,10 @@
  * usage: gka-nlfuzz [--seed N] [--count N] [--other-netns PATH] TUNNEL...
  *        gka-nlfuzz --fail-sweep TUNNEL
  *
- *   TUNNEL   a tunnel of the current netns, NAME or NAME:off for one that
- *            cannot run keepalive (enabling it must fail, EOPNOTSUPP)
+ *   TUNNEL   a tunnel of the current netns, NAME, or NAME:off for one that
+ *            cannot run keepalive (enabling it must fail, EOPNOTSUPP),
+ *            NAME:notgre for one of another kind (gretap: neither
+ *            keepalive nor reflection's peer variants)
  *
  * --fail-sweep: enable, change and disable keepalive on TUNNEL (a
  * point-to-point gre tunnel), and dump, with the n-th allocation of the
@@ -65,7 +67,9 @@ struct tunnel {
 	char name[IFNAMSIZ];
 	unsigned int ifindex;
 	int can_run;
+	int not_gre;		/* another kind: the peer variants are refused */
 	unsigned int enabled, interval, retries, reflect;
+	unsigned int dscp, nat, overlay;
 };
 
 static struct tunnel tunnels[MAX_TUNNELS];
@@ -169,7 +173,7 @@ struct verdict {
 	int msg_required;
 };
 
-enum attr_kind { A_NONE, A_U32, A_U32_FLAG, A_U32_MIN1, A_NAME };
+enum attr_kind { A_NONE, A_U32, A_U32_FLAG, A_U32_MIN1, A_U32_DSCP, A_NAME };
 
 /* The spec's policy per command: what each takes, and as what. */
 static enum attr_kind policy(__u8 cmd, __u16 type)
@@ -183,10 +187,14 @@ static enum attr_kind policy(__u8 cmd, __u16 type)
 	switch (type) {
 	case GRE_KEEPALIVE_A_TUNNEL_ENABLED:
 	case GRE_KEEPALIVE_A_TUNNEL_REFLECT:
+	case GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT:
+	case GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY:
 		return A_U32_FLAG;
 	case GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS:
 	case GRE_KEEPALIVE_A_TUNNEL_RETRIES:
 		return A_U32;
+	case GRE_KEEPALIVE_A_TUNNEL_DSCP:
+		return A_U32_DSCP;
 	}
 	return A_NONE;
 }
@@ -194,7 +202,8 @@ static enum attr_kind policy(__u8 cmd, __u16 type)
 static __u16 maxattr(__u8 cmd)
 {
 	return cmd == GRE_KEEPALIVE_CMD_TUNNEL_SET ?
-	       GRE_KEEPALIVE_A_TUNNEL_REFLECT : GRE_KEEPALIVE_A_TUNNEL_IFNAME;
+	       GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY :
+	       GRE_KEEPALIVE_A_TUNNEL_IFNAME;
 }
 
 struct parsed {
@@ -240,6 +249,8 @@ static int check_attr(__u8 cmd, const struct nlattr *a)
 	if (kind == A_U32_FLAG && get_u32(a) > 1)
 		return -ERANGE;
 	if (kind == A_U32_MIN1 && get_u32(a) < 1)
+		return -ERANGE;
+	if (kind == A_U32_DSCP && get_u32(a) > 63)
 		return -ERANGE;
 	return 0;
 }
@@ -356,7 +367,9 @@ static int set_request_check(const struct parsed *pa)
 	__u32 v;
 
 	if (!tb[GRE_KEEPALIVE_A_TUNNEL_ENABLED] && !tb[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS] &&
-	    !tb[GRE_KEEPALIVE_A_TUNNEL_RETRIES] && !tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT])
+	    !tb[GRE_KEEPALIVE_A_TUNNEL_RETRIES] && !tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT] &&
+	    !tb[GRE_KEEPALIVE_A_TUNNEL_DSCP] && !tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT] &&
+	    !tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY])
 		return -EINVAL;
 	if (tb[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]) {
 		v = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS]);
@@ -386,6 +399,15 @@ static int set_outcome(const struct parsed *pa, const struct tunnel *t,
 		next->retries = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_RETRIES]);
 	if (tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT])
 		next->reflect = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT]);
+	if (tb[GRE_KEEPALIVE_A_TUNNEL_DSCP])
+		next->dscp = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_DSCP]);
+	if (tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT])
+		next->nat = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT]);
+	if (tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY])
+		next->overlay = get_u32(tb[GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY]);
+	/* gka_apply()'s order: the variants' kind, then fitness. */
+	if (t->not_gre && (next->nat || next->overlay))
+		return -EOPNOTSUPP;
 	if (next->enabled && !t->enabled && !t->can_run)
 		return -EOPNOTSUPP;
 	return 0;
@@ -509,6 +531,15 @@ static void reply_config(const struct nlmsghdr *nlh, struct tunnel *cfg)
 		case GRE_KEEPALIVE_A_TUNNEL_REFLECT:
 			cfg->reflect = v;
 			break;
+		case GRE_KEEPALIVE_A_TUNNEL_DSCP:
+			cfg->dscp = v;
+			break;
+		case GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT:
+			cfg->nat = v;
+			break;
+		case GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY:
+			cfg->overlay = v;
+			break;
 		}
 		if ((size_t)NLA_ALIGN(at->nla_len) > len)
 			break;
@@ -520,7 +551,9 @@ static void reply_config(const struct nlmsghdr *nlh, struct tunnel *cfg)
 static int same_config(const struct tunnel *a, const struct tunnel *b)
 {
 	return a->enabled == b->enabled && a->interval == b->interval &&
-	       a->retries == b->retries && a->reflect == b->reflect;
+	       a->retries == b->retries && a->reflect == b->reflect &&
+	       a->dscp == b->dscp && a->nat == b->nat &&
+	       a->overlay == b->overlay;
 }
 
 static void check_reply(const struct nlmsghdr *nlh, struct answer *a)
@@ -538,9 +571,11 @@ static void check_reply(const struct nlmsghdr *nlh, struct answer *a)
 	if (!same_config(r, t)) {
 		a->mismatch = 1;
 		snprintf(a->mismatch_what, sizeof(a->mismatch_what),
-			 "%s: kernel %u/%u/%u/%u, model %u/%u/%u/%u", t->name,
-			 r->enabled, r->interval, r->retries, r->reflect,
-			 t->enabled, t->interval, t->retries, t->reflect);
+			 "%s: kernel %u/%u/%u/%u/%u/%u/%u, model %u/%u/%u/%u/%u/%u/%u",
+			 t->name, r->enabled, r->interval, r->retries,
+			 r->reflect, r->dscp, r->nat, r->overlay, t->enabled,
+			 t->interval, t->retries, t->reflect, t->dscp, t->nat,
+			 t->overlay);
 	}
 }
 
@@ -680,7 +715,7 @@ static __u32 some_interval(void)
 /* A good SET: any non-empty part of the configuration, in range. */
 static void gen_set(struct msg *m)
 {
-	unsigned int parts = 1 + below(15);
+	unsigned int parts = 1 + below(127);
 
 	start(m, GRE_KEEPALIVE_CMD_TUNNEL_SET, NLM_F_ACK);
 	name_tunnel(m, any_tunnel());
@@ -692,6 +727,12 @@ static void gen_set(struct msg *m)
 		attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_RETRIES, 1 + below(255));
 	if (parts & 8)
 		attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_REFLECT, below(2));
+	if (parts & 16)
+		attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_DSCP, below(64));
+	if (parts & 32)
+		attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT, below(2));
+	if (parts & 64)
+		attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY, below(2));
 }
 
 static void gen_get(struct msg *m)
@@ -703,11 +744,13 @@ static void gen_get(struct msg *m)
 /* Values outside what each attribute allows. */
 static void gen_bad_value(struct msg *m)
 {
-	static const __u32 bad[] = { 0, 9, 32767001, 0x7fffffff, 0xffffffff, 256, 2 };
+	static const __u32 bad[] = { 0, 9, 32767001, 0x7fffffff, 0xffffffff, 256, 2, 64 };
 	static const __u16 types[] = {
 		GRE_KEEPALIVE_A_TUNNEL_ENABLED, GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS,
 		GRE_KEEPALIVE_A_TUNNEL_RETRIES, GRE_KEEPALIVE_A_TUNNEL_REFLECT,
-		GRE_KEEPALIVE_A_TUNNEL_IFINDEX,
+		GRE_KEEPALIVE_A_TUNNEL_IFINDEX, GRE_KEEPALIVE_A_TUNNEL_DSCP,
+		GRE_KEEPALIVE_A_TUNNEL_REFLECT_NAT,
+		GRE_KEEPALIVE_A_TUNNEL_REFLECT_OVERLAY,
 	};
 
 	start(m, GRE_KEEPALIVE_CMD_TUNNEL_SET, NLM_F_ACK);
@@ -998,6 +1041,7 @@ static void set_request(struct msg *m, const struct tunnel *t,
 	attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_INTERVAL_MS, want->interval);
 	attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_RETRIES, want->retries);
 	attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_REFLECT, want->reflect);
+	attr_u32(m, GRE_KEEPALIVE_A_TUNNEL_DSCP, want->dscp);
 }
 
 /* What the kernel says @t is configured to, asked without faults. */
@@ -1161,6 +1205,7 @@ static void sweep_all(struct tunnel *t)
 	changed.interval = 70;
 	changed.retries = 5;
 	changed.reflect = 1;
+	changed.dscp = 46;
 	fault_sweep("enable", t, &off, &on);
 	fault_sweep("change", t, &on, &changed);
 	fault_sweep("disable", t, &on, &off);
@@ -1280,6 +1325,7 @@ static void read_initial(void)
 			exit(3);
 		}
 		now.can_run = tunnels[i].can_run;
+		now.not_gre = tunnels[i].not_gre;
 		tunnels[i] = now;
 	}
 }
@@ -1305,15 +1351,17 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[arg], "--other-netns") && arg + 1 < argc) {
 			other = argv[++arg];
 		} else if (n_tunnels < MAX_TUNNELS && argv[arg][0] != '-') {
+			/* :off cannot run keepalive; :notgre neither, nor variants. */
 			colon = strchr(argv[arg], ':');
-			tunnels[n_tunnels].can_run = !(colon && !strcmp(colon, ":off"));
+			tunnels[n_tunnels].not_gre = colon && !strcmp(colon, ":notgre");
+			tunnels[n_tunnels].can_run = !colon;
 			if (colon)
 				*colon = '\0';
 			snprintf(tunnels[n_tunnels].name, IFNAMSIZ, "%s", argv[arg]);
 			n_tunnels++;
 		} else {
 			fprintf(stderr, "%s\n%s\n",
-				"usage: gka-nlfuzz [--seed N] [--count N] [--other-netns P] T[:off]...",
+				"usage: gka-nlfuzz [--seed N] [--count N] [--other-netns P] T[:off|:notgre]...",
 				"       gka-nlfuzz --fail-sweep TUNNEL");
 			return 2;
 		}
