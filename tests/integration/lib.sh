@@ -267,9 +267,18 @@ quiet_start() {
 	PART=$1
 	read -r CONSOLE_LEVEL _ < /proc/sys/kernel/printk
 	echo 1 > /proc/sys/kernel/printk
-	cat /dev/kmsg > $KMSG &
+	# From now on, not from the oldest record: cat read the whole buffer
+	# first, and gave up (EPIPE) when a busy kernel overwrote records
+	# before it got to them. gka-stress kmsg says so instead.
+	gka-stress kmsg > $KMSG &
 	KMSG_PID=$!
+	# It records from the moment it opens the log: mark until it has.
+	check "$PART: kernel log recorder started" wait_for 10000 kmsg_begun
+}
+kmsg_begun() {
 	echo "gka-quiet: $PART begin" > /dev/kmsg
+	usleep 20000
+	kmsg_has "gka-quiet: $PART begin"
 }
 
 kmsg_has() { grep -q "$1" $KMSG; }
@@ -308,6 +317,8 @@ quiet_end() {
 		wait_for 10000 kmsg_has "gka-quiet: $PART end"
 	check "$PART: kernel log recorder ran throughout" kill $KMSG_PID
 	wait $KMSG_PID 2>/dev/null
+	check "$PART: no record lost before it was read" \
+		no_match 'gka-stress: kmsg: records lost' $KMSG
 	echo "$CONSOLE_LEVEL" > /proc/sys/kernel/printk
 	# The text of the records since the part began.
 	sed -n "/gka-quiet: $PART begin/,\$s/^[0-9]*,[0-9]*,[0-9]*,[^;]*;//p" \
