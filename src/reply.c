@@ -158,10 +158,16 @@ static u32 gka_reply6_hash(const struct in6_addr *remote,
 		struct in6_addr remote;
 		struct in6_addr local;
 		__be32 key;
-	} __aligned(SIPHASH_ALIGNMENT) in = {
-		.remote = *remote, .local = *local, .key = key,
-	};
+	} __aligned(SIPHASH_ALIGNMENT) in;
 
+	/*
+	 * The padding is hashed too: zeroed, or an initializer may leave it
+	 * as the stack had it (gcc 10 did, and replies found no tunnel).
+	 */
+	memset(&in, 0, sizeof(in));
+	in.remote = *remote;
+	in.local = *local;
+	in.key = key;
 	net_get_random_once(&gka_reply6_secret, sizeof(gka_reply6_secret));
 	return hash_64(siphash(&in, sizeof(in), &gka_reply6_secret),
 		       GKA_REPLY6_BITS);
