@@ -7,14 +7,17 @@
 #
 #   check-kernels.sh OUTDIR [--bin FILE]...      (--bin: tools for guests)
 #
-# The whole suite on every kernel but bookworm's 6.1, which is make
-# check's own stock run; a smoke test instead where time is short. Every
-# guest is a single-CPU shard, two at a time (or as many as GKA_SLOTS
-# lets, make check's guest slots: see run-guest.sh). Settings (environment):
+# The whole suite on the oldest and the newest (bookworm's 6.1 is make
+# check's own stock run), a smoke test on those between: keepalive and
+# reflection over IPv4 and IPv6, and the probes' marking, which is where
+# the compat layer's choices show. Every guest is a single-CPU shard, two
+# at a time (or as many as GKA_SLOTS lets, make check's guest slots: see
+# run-guest.sh). Settings (environment):
 #   GKA_RELEASES     releases built     (bullseye bookworm trixie sid experimental)
-#   GKA_FULL         whole suite on     (bullseye trixie sid experimental)
-#   GKA_SMOKE        smoke test on      (none)
-#   GKA_SMOKE_TESTS  the smoke test     (t-10-tunnel-traffic,t-30-keepalive-blackhole,t-50-reflect)
+#   GKA_FULL         whole suite on     (bullseye experimental)
+#   GKA_SMOKE        smoke test on      (trixie sid)
+#   GKA_SMOKE_TESTS  the smoke test     (t-10-tunnel-traffic,t-30-keepalive-blackhole,
+#                                        t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre)
 #
 # Prints "GKA-CHECK ok NAME" / "GKA-CHECK not ok NAME" lines on stdout;
 # logs go to OUTDIR, progress to stderr. Nothing is loaded into this
@@ -27,9 +30,9 @@ out=$(realpath -m "$1")
 shift
 bins=("$@")
 releases=${GKA_RELEASES:-bullseye bookworm trixie sid experimental}
-full=${GKA_FULL-bullseye trixie sid experimental}
-smoke=${GKA_SMOKE-}
-smoke_tests=${GKA_SMOKE_TESTS:-t-10-tunnel-traffic,t-30-keepalive-blackhole,t-50-reflect}
+full=${GKA_FULL-bullseye experimental}
+smoke=${GKA_SMOKE-trixie sid}
+smoke_tests=${GKA_SMOKE_TESTS:-t-10-tunnel-traffic,t-30-keepalive-blackhole,t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre}
 mkdir -p "$out"
 
 ok() { echo "GKA-CHECK ok $1"; }
