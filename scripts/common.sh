@@ -61,12 +61,15 @@ integration_tests() {
 }
 
 # A test's "# gka-cost: DEBUG [STOCK]" header: the seconds it takes on the
-# debug kernel, then on a stock one (default a quarter of DEBUG).
+# debug kernel, then on a stock one (default a quarter of DEBUG); a test
+# that does not run on the debug kernel (gka-kernel) gives STOCK alone.
 #   test_cost debug|stock|other TEST
 test_cost() {
-	local f=$REPO_ROOT/tests/integration/$2.sh
-	sed -n 's/^# gka-cost: *//p' "$f" | awk -v kind="$1" '
-	{ d = $1; s = NF > 1 ? $2 : int($1 / 4) }
+	local f=$REPO_ROOT/tests/integration/$2.sh nodebug=0
+	grep -q '^# gka-kernel: ' "$f" && ! grep -q '^# gka-kernel: .*\bdebug\b' "$f" &&
+		nodebug=1
+	sed -n 's/^# gka-cost: *//p' "$f" | awk -v kind="$1" -v nodebug=$nodebug '
+	{ d = $1; s = NF > 1 ? $2 : nodebug ? $1 : int($1 / 4) }
 	END { if (d == "") { d = 20; s = 5 } print kind == "debug" ? d : s }'
 }
 

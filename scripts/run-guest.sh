@@ -18,9 +18,10 @@ SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KA
 # (the seconds they are expected to run), the longest first, so that
 # the last to run are the short ones; the wait is not the guest's time.
 take_slot() {
-	local me w s first
+	local w s first
 	me=$GKA_SLOTS/wait.$(printf '%06d' $((999999 - ${GKA_GUEST_COST:-0}))).$(date +%s%N).$$
 	: > "$me"
+	# Global: the trap runs after take_slot has returned.
 	trap 'rm -f "$me"' EXIT
 	while :; do
 		first=
