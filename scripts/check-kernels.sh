@@ -7,13 +7,17 @@
 #
 #   check-kernels.sh OUTDIR [--bin FILE]...      (--bin: tools for guests)
 #
-# The whole suite on every kernel but bookworm's 6.1, which is make
-# check's own stock run; a smoke test instead where time is short. Every
-# guest is a single-CPU shard, two at a time. Settings (environment):
+# The whole suite on the oldest and the newest (bookworm's 6.1 is make
+# check's own stock run), a smoke test on those between: keepalive and
+# reflection over IPv4 and IPv6, and the probes' marking, which is where
+# the compat layer's choices show. Every guest is a single-CPU shard, two
+# at a time (or as many as GKA_SLOTS lets, make check's guest slots: see
+# run-guest.sh). Settings (environment):
 #   GKA_RELEASES     releases built     (bullseye bookworm trixie sid experimental)
-#   GKA_FULL         whole suite on     (bullseye trixie sid experimental)
-#   GKA_SMOKE        smoke test on      (none)
-#   GKA_SMOKE_TESTS  the smoke test     (t-10-tunnel-traffic,t-30-keepalive-blackhole,t-50-reflect)
+#   GKA_FULL         whole suite on     (bullseye experimental)
+#   GKA_SMOKE        smoke test on      (trixie sid)
+#   GKA_SMOKE_TESTS  the smoke test     (t-10-tunnel-traffic,t-30-keepalive-blackhole,
+#                                        t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre)
 #
 # Prints "GKA-CHECK ok NAME" / "GKA-CHECK not ok NAME" lines on stdout;
 # logs go to OUTDIR, progress to stderr. Nothing is loaded into this
@@ -26,9 +30,9 @@ out=$(realpath -m "$1")
 shift
 bins=("$@")
 releases=${GKA_RELEASES:-bullseye bookworm trixie sid experimental}
-full=${GKA_FULL-bullseye trixie sid experimental}
-smoke=${GKA_SMOKE-}
-smoke_tests=${GKA_SMOKE_TESTS:-t-10-tunnel-traffic,t-30-keepalive-blackhole,t-50-reflect}
+full=${GKA_FULL-bullseye experimental}
+smoke=${GKA_SMOKE-trixie sid}
+smoke_tests=${GKA_SMOKE_TESTS:-t-10-tunnel-traffic,t-30-keepalive-blackhole,t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre}
 mkdir -p "$out"
 
 ok() { echo "GKA-CHECK ok $1"; }
@@ -67,7 +71,7 @@ for r in $releases; do
 done
 
 # --- Guests ---------------------------------------------------------------
-# Shards: "NAME RELEASE TESTS", run two at a time.
+# Shards: "NAME RELEASE SECONDS TESTS", run two at a time.
 shards=()
 for r in $full $smoke; do
 	[ -n "${ko[$r]:-}" ] || continue
@@ -86,33 +90,38 @@ for r in $full $smoke; do
 	if [[ " $full " == *" $r "* ]]; then
 		tests=$(integration_tests other)
 		[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
-		even='' odd='' i=0
-		for t in $tests; do
-			if [ $((i % 2)) = 0 ]; then even=$even,$t; else odd=$odd,$t; fi
+		i=0
+		while read -r cost shard; do
 			i=$((i + 1))
-		done
-		shards+=("$r-1 $r ${even#,}")
-		[ -z "$odd" ] || shards+=("$r-2 $r ${odd#,}")
+			[ -z "$shard" ] || shards+=("$r-$i $r $cost $shard")
+		done < <(split_shards 2 other $tests)
 	else
-		shards+=("$r-smoke $r $smoke_tests")
+		cost=0
+		for t in ${smoke_tests//,/ }; do
+			cost=$((cost + $(test_cost other "$t")))
+		done
+		shards+=("$r-smoke $r $cost $smoke_tests")
 	fi
 done
 
-run_shard() {	# NAME RELEASE TESTS
+run_shard() {	# NAME RELEASE SECONDS TESTS
 	local k=${kver[$2]} t0
 	t0=$(date +%s)
-	GKA_SMP=1 "$REPO_ROOT/scripts/run-guest.sh" \
+	GKA_SMP=1 GKA_GUEST_COST=$3 "$REPO_ROOT/scripts/run-guest.sh" \
 		"$CACHE_ROOT/stock-kernel/$k/root/boot/vmlinuz-$k" "$out/$2.cpio.gz" \
-		"$out/guest-$1.log" 1800 512 "gka.mode=tests gka.only=$3" >/dev/null 2>&1
+		"$out/guest-$1.log" 1800 512 "gka.mode=tests gka.only=$4" >/dev/null 2>&1
 	echo $? >"$out/guest-$1.status"
-	log "guest $1 ($k): $(($(date +%s) - t0)) s"
+	log "guest $1 ($k): $(($(date +%s) - t0)) s${GKA_SLOTS:+ with its wait for a slot}"
 }
 
+# With make check's slots, every shard waits in their queue at once.
+at_a_time=2
+[ -z "${GKA_SLOTS:-}" ] || at_a_time=${#shards[@]}
 for s in "${shards[@]}"; do
-	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
+	while [ "$(jobs -rp | wc -l)" -ge "$at_a_time" ]; do
 		wait -n
 	done
-	# shellcheck disable=SC2086 # NAME RELEASE TESTS
+	# shellcheck disable=SC2086 # NAME RELEASE SECONDS TESTS
 	run_shard $s &
 done
 wait

@@ -100,24 +100,23 @@ debug_test_ko=$OUT/debug-module/src-tree/gre_keepalive_test.ko
 debug_kernel=$dk/arch/x86/boot/bzImage
 stock_kernel=$sk/root/boot/vmlinuz-$stock_release
 
-# KUnit on the debug kernel; kunit.py from the source tree reads the KTAP.
-"$REPO_ROOT/scripts/run-guest.sh" "$debug_kernel" "$OUT/debug.cpio.gz" \
-	"$OUT/kunit.log" 600 1024 "gka.mode=kunit" > /dev/null
-guest=$?
-"$REPO_ROOT/scripts/ktap-extract.sh" "$OUT/kunit.log" > "$OUT/kunit.ktap"
-python3 "$dk/tools/testing/kunit/kunit.py" parse "$OUT/kunit.ktap" \
-	> "$OUT/kunit-summary.log" 2>&1
-cat "$OUT/kunit-summary.log"
-# "Ran N tests: passed: P, failed: F, ..., errors: E"
-ran=$(grep -o 'Ran [0-9]* tests' "$OUT/kunit-summary.log" | grep -o '[0-9]*' | tail -1)
-kfail=$(grep -Eo '(failed|crashed|errors): [0-9]+' "$OUT/kunit-summary.log" |
-	awk '{ n += $2 } END { print n + 0 }')
-ran=${ran:-0}
-[ "$ran" -gt 0 ] || { result "KUnit produced results" 1; }
-passed=$((passed + ran - kfail))
-failed=$((failed + kfail))
-[ "$kfail" = 0 ] || failures+=("KUnit: $kfail failed")
-result "KUnit guest clean (no splat, no leak)" $guest
+# From here on every guest, those of the packaging and kernel stages too,
+# takes one of $JOBS slots (GKA_SLOTS, run-guest.sh), the longest waiting
+# guest first: the stages run side by side, the host's builds for the
+# later ones while the first guests run, and no CPU waits for the end of
+# a stage. The results are reported stage by stage once all are done.
+export GKA_SLOTS=$OUT/slots
+rm -rf "$GKA_SLOTS"
+mkdir -p "$GKA_SLOTS"
+for i in $(seq "$JOBS"); do : > "$GKA_SLOTS/slot.$i"; done
+guests_t0=$(date +%s)
+
+# KUnit on the debug kernel.
+{
+	GKA_GUEST_COST=40 "$REPO_ROOT/scripts/run-guest.sh" "$debug_kernel" \
+		"$OUT/debug.cpio.gz" "$OUT/kunit.log" 600 1024 "gka.mode=kunit" > /dev/null
+	echo $? > "$OUT/kunit.status"
+} &
 
 # Integration tests on both kernels. The guest's shell runs one command
 # at a time, so the tests are split into shards, one single-CPU guest each,
@@ -142,37 +141,76 @@ report_shard() {	# NAME
 	result "$1 guest clean (no splat, no leak)" "$(cat "$OUT/integration-$1.status")"
 }
 
-run_integration() {	# NAME KERNEL INITRAMFS MEM
-	local tests even odd
+# Two shards a kernel: each takes a slot, the debug kernel's longest first.
+start_integration() {	# NAME KERNEL INITRAMFS MEM
+	local tests cost shard i=0
 	tests=$(integration_tests "$1")
 	[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
-	{ read -r even; read -r odd; } < <(split_shards $tests)
-	integration_shard "$1-1" "$2" "$3" "$4" "${even#,}" &
-	[ -n "$odd" ] && integration_shard "$1-2" "$2" "$3" "$4" "${odd#,}" &
-	wait
-	report_shard "$1-1"
-	[ -z "$odd" ] || report_shard "$1-2"
+	rm -f "$OUT/integration-$1"-*.log "$OUT/integration-$1"-*.status
+	while read -r cost shard; do
+		i=$((i + 1))
+		[ -n "$shard" ] || continue
+		GKA_GUEST_COST=$cost integration_shard "$1-$i" "$2" "$3" "$4" "$shard" &
+	done < <(split_shards 2 "$1" $tests)
 }
 
-run_integration debug "$debug_kernel" "$OUT/debug.cpio.gz" 1536
-run_integration stock "$stock_kernel" "$OUT/stock.cpio.gz" 512
+report_integration() {	# NAME
+	local st
+	for st in "$OUT/integration-$1"-*.status; do
+		st=${st##*/integration-}
+		report_shard "${st%.status}"
+	done
+}
+
+start_integration debug "$debug_kernel" "$OUT/debug.cpio.gz" 1536
+start_integration stock "$stock_kernel" "$OUT/stock.cpio.gz" 512
 
 # Packaging: DKMS install into scratch trees and modprobe of that module in
 # a stock-kernel guest; make deb, and both .debs installed in a chroot.
+# Its guest, of seconds, runs beside the others rather than after them
+# all, so that the host's work after it is done early too.
+GKA_SLOTS='' "$REPO_ROOT/scripts/check-packaging.sh" "$OUT/packaging" \
+	"$REPO_ROOT/tool/gre-keepalive" > "$OUT/packaging.out" 2>"$OUT/packaging.log" &
+
+# Every kernel Debian ships (5.10 to 7.3-rc): the module built with W=1 and
+# sparse by each release's compiler in a cached debootstrap root; the
+# integration tests on their stock kernels, in full on the oldest and the
+# newest, a smoke test on the others (scripts/check-kernels.sh).
+"$REPO_ROOT/scripts/check-kernels.sh" "$OUT/kernels" "${tools[@]}" \
+	> "$OUT/kernels.out" 2>"$OUT/kernels.log" &
+
+wait
+log "guests and the stages beside them: $(($(date +%s) - guests_t0)) s"
+
+# kunit.py from the source tree reads the KTAP.
+guest=$(cat "$OUT/kunit.status")
+"$REPO_ROOT/scripts/ktap-extract.sh" "$OUT/kunit.log" > "$OUT/kunit.ktap"
+python3 "$dk/tools/testing/kunit/kunit.py" parse "$OUT/kunit.ktap" \
+	> "$OUT/kunit-summary.log" 2>&1
+cat "$OUT/kunit-summary.log"
+# "Ran N tests: passed: P, failed: F, ..., errors: E"
+ran=$(grep -o 'Ran [0-9]* tests' "$OUT/kunit-summary.log" | grep -o '[0-9]*' | tail -1)
+kfail=$(grep -Eo '(failed|crashed|errors): [0-9]+' "$OUT/kunit-summary.log" |
+	awk '{ n += $2 } END { print n + 0 }')
+ran=${ran:-0}
+[ "$ran" -gt 0 ] || { result "KUnit produced results" 1; }
+passed=$((passed + ran - kfail))
+failed=$((failed + kfail))
+[ "$kfail" = 0 ] || failures+=("KUnit: $kfail failed")
+result "KUnit guest clean (no splat, no leak)" "$guest"
+
+report_integration debug
+report_integration stock
+
 pk=0
 while read -r t; do
 	case $t in
 	"GKA-CHECK ok "*) result "packaging: ${t#GKA-CHECK ok }" 0; pk=$((pk + 1)) ;;
 	"GKA-CHECK not ok "*) result "packaging: ${t#GKA-CHECK not ok }" 1; pk=$((pk + 1)) ;;
 	esac
-done < <("$REPO_ROOT/scripts/check-packaging.sh" "$OUT/packaging" \
-	"$REPO_ROOT/tool/gre-keepalive" 2>"$OUT/packaging.log")
+done < "$OUT/packaging.out"
 [ "$pk" -gt 0 ] || { cat "$OUT/packaging.log"; result "packaging checks ran" 1; }
 
-# Every kernel Debian ships (5.10 to 7.3-rc): the module built with W=1 and
-# sparse by each release's compiler in a cached debootstrap root; the
-# integration tests on their stock kernels, in full on the oldest and the
-# newest, a smoke test on the others (scripts/check-kernels.sh).
 kc=0 kfailed=0
 while read -r t; do
 	case $t in
@@ -180,8 +218,7 @@ while read -r t; do
 	"GKA-CHECK not ok "*) result "kernels: ${t#GKA-CHECK not ok }" 1
 		kc=$((kc + 1)) kfailed=1 ;;
 	esac
-done < <("$REPO_ROOT/scripts/check-kernels.sh" "$OUT/kernels" "${tools[@]}" \
-	2>"$OUT/kernels.log")
+done < "$OUT/kernels.out"
 [ "$kc" -gt 0 ] || result "kernel checks ran" 1
 [ "$kc" -gt 0 ] && [ "$kfailed" = 0 ] || tail -50 "$OUT/kernels.log"
 

@@ -60,16 +60,34 @@ integration_tests() {
 	done
 }
 
-# Two shards of about equal time: each test in turn (longest first) to the
-# shard with less so far. A test's "# gka-cost: SECONDS" is its time on
-# the debug kernel (default 20). Prints two lines of comma-separated names.
-#   split_shards TEST...
+# A test's "# gka-cost: DEBUG [STOCK]" header: the seconds it takes on the
+# debug kernel, then on a stock one (default a quarter of DEBUG); a test
+# that does not run on the debug kernel (gka-kernel) gives STOCK alone.
+#   test_cost debug|stock|other TEST
+test_cost() {
+	local f=$REPO_ROOT/tests/integration/$2.sh nodebug=0
+	grep -q '^# gka-kernel: ' "$f" && ! grep -q '^# gka-kernel: .*\bdebug\b' "$f" &&
+		nodebug=1
+	sed -n 's/^# gka-cost: *//p' "$f" | awk -v kind="$1" -v nodebug=$nodebug '
+	{ d = $1; s = NF > 1 ? $2 : nodebug ? $1 : int($1 / 4) }
+	END { if (d == "") { d = 20; s = 5 } print kind == "debug" ? d : s }'
+}
+
+# N shards of about equal time: each test in turn (longest first) to the
+# shard with least so far. Prints N lines "SECONDS NAME,NAME,...", the
+# shard's expected time on that kind of kernel first (a shard with no
+# test: "0 ").
+#   split_shards N debug|stock|other TEST...
 split_shards() {
-	local t
+	local n=$1 kind=$2 t
+	shift 2
 	for t in "$@"; do
-		echo "$(sed -n 's/^# gka-cost: //p' "$REPO_ROOT/tests/integration/$t.sh" |
-			grep . || echo 20) $t"
-	done | sort -rn | awk '
-	{ if (a <= b) { a += $1; sa = sa "," $2 } else { b += $1; sb = sb "," $2 } }
-	END { print substr(sa, 2); print substr(sb, 2) }'
+		echo "$(test_cost "$kind" "$t") $t"
+	done | sort -k1,1rn -k2,2 | awk -v n="$n" '
+	{
+		m = 1
+		for (i = 2; i <= n; i++) if (c[i] < c[m]) m = i
+		c[m] += $1; s[m] = s[m] "," $2
+	}
+	END { for (i = 1; i <= n; i++) print c[i] + 0, substr(s[i], 2) }'
 }

@@ -12,6 +12,36 @@ kernel=$1 initrd=$2 logfile=$3 timeout_s=$4 mem=$5 cmdline=$6
 # Splats that fail a run whatever the tests said.
 SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|Call Trace:|RCU detected stall|rcu_sched detected|hung_task|waiting for .* to become free'
 
+# GKA_SLOTS=DIR (make check): at most as many guests at a time, over every
+# script that boots one, as DIR has files slot.*, each held with flock by
+# the guest that has it. Waiting guests go in order of GKA_GUEST_COST
+# (the seconds they are expected to run), the longest first, so that
+# the last to run are the short ones; the wait is not the guest's time.
+take_slot() {
+	local w s first
+	me=$GKA_SLOTS/wait.$(printf '%06d' $((999999 - ${GKA_GUEST_COST:-0}))).$(date +%s%N).$$
+	: > "$me"
+	# Global: the trap runs after take_slot has returned.
+	trap 'rm -f "$me"' EXIT
+	while :; do
+		first=
+		for w in $(cd "$GKA_SLOTS" && ls wait.* 2>/dev/null | sort); do
+			# A waiter killed before its turn gives it up.
+			if kill -0 "${w##*.}" 2>/dev/null; then first=$w; break; fi
+			rm -f "$GKA_SLOTS/$w"
+		done
+		if [ "$GKA_SLOTS/$first" = "$me" ]; then
+			for s in "$GKA_SLOTS"/slot.*; do
+				exec 9>"$s"
+				flock -n 9 && { rm -f "$me"; return 0; }
+				exec 9>&-
+			done
+		fi
+		sleep 1
+	done
+}
+[ -z "${GKA_SLOTS:-}" ] || take_slot
+
 timeout --foreground -k 10 "$timeout_s" \
 	qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp "${GKA_SMP:-2}" -m "$mem" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \

@@ -117,22 +117,32 @@ topology() {
 	netns_add a
 	netns_add w
 	netns_add b
-	ip link add a0 netns a type veth peer name w0 netns w
-	ip link add b0 netns b type veth peer name w1 netns w
+	# One ip a namespace (ip -batch): on the debug kernel each exec of
+	# ip costs most of a second, and every test starts here.
+	ip -batch - <<-EOF
+	link add a0 netns a type veth peer name w0 netns w
+	link add b0 netns b type veth peer name w1 netns w
+	EOF
 	in_ns w sysctl -qw net.ipv4.ip_forward=1
-	ip -n w addr add 192.0.2.254/24 dev w0
-	ip -n w addr add 198.51.100.254/24 dev w1
-	ip -n a addr add $A_WAN/24 dev a0
-	ip -n b addr add $B_WAN/24 dev b0
-	for n in a w b; do
-		ip -n $n link set lo up
-	done
-	ip -n w link set w0 up
-	ip -n w link set w1 up
-	ip -n a link set a0 up
-	ip -n b link set b0 up
-	ip -n a route add default via 192.0.2.254
-	ip -n b route add default via 198.51.100.254
+	ip -n w -batch - <<-EOF
+	addr add 192.0.2.254/24 dev w0
+	addr add 198.51.100.254/24 dev w1
+	link set lo up
+	link set w0 up
+	link set w1 up
+	EOF
+	ip -n a -batch - <<-EOF
+	addr add $A_WAN/24 dev a0
+	link set lo up
+	link set a0 up
+	route add default via 192.0.2.254
+	EOF
+	ip -n b -batch - <<-EOF
+	addr add $B_WAN/24 dev b0
+	link set lo up
+	link set b0 up
+	route add default via 198.51.100.254
+	EOF
 }
 
 # The same WAN over IPv6: A6 on a0, B6 on b0, W forwarding between them.
@@ -153,9 +163,11 @@ topology6() {
 tunnel() {
 	local ns=$1 name=$2 local=$3 remote=$4 inner=$5
 	shift 5
-	ip -n "$ns" link add "$name" type gre local "$local" remote "$remote" ttl 64 "$@"
-	ip -n "$ns" addr add "$inner/30" dev "$name"
-	ip -n "$ns" link set "$name" up
+	ip -n "$ns" -batch - <<-EOF
+	link add $name type gre local $local remote $remote ttl 64 $*
+	addr add $inner/30 dev $name
+	link set $name up
+	EOF
 }
 
 tunnels() {

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 10 2
 # The testbed itself: two routers, a WAN between them, a GRE tunnel that
 # carries traffic. Everything else builds on this.
 . /tests/integration/lib.sh

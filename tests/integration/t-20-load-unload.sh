@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 20 4
 # The module comes and goes while tunnels exist and carry traffic.
 . /tests/integration/lib.sh
 

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 40 15
 # Cisco semantics against a plain Linux peer: A runs keepalive 1 s / 3,
 # B answers with the stack's forwarding (the module's reflection is off:
 # reflect=0). Black-hole the path: A's line protocol goes down after 3

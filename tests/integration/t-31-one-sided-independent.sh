@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 40 23
 # As on Cisco's: configuring only one end is legal and only that end ever
 # goes down; both ends' timers are independent and need not match.
 . /tests/integration/lib.sh

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 35 7
 # Probes carry what the tunnel's receive side demands: key and checksum;
 # "local any" tunnels; a tunnel whose underlay lives in another netns.
 # B's module answers (reflection, on by default) in every variant.

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 75
+# gka-cost: 110 15
 # Teardown while probes are in flight at 10 ms: delete the tunnel, delete
 # its netns, unload the module. The guest fails on any splat, and on any
 # leak found by the final kmemleak scan.

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 40 13
 # Admin down/up, tunnel parameter changes, disabling, and the tunnels and
 # values keepalive refuses.
 . /tests/integration/lib.sh

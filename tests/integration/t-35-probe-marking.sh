@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 30
+# gka-cost: 30 8
 # Probes marked as routers mark theirs, checked on the wire field by
 # field: CS6 in the inner header, TTL 255, an IP ID of their own that
 # counts up, the key in both GRE headers; the outer header follows the

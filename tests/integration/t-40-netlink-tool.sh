@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 40 8
 # The gre-keepalive tool over the generic netlink family: every command
 # and output format, the events group, and agreement with sysfs.
 . /tests/integration/lib.sh

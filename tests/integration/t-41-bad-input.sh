@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 30 5
 # Table of bad netlink requests: each gets the exact errno and extack
 # message, and the tunnel's configuration is left as it was. Each command
 # has its own policy: an attribute it does not use is refused, and a SET

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 25 5
 # Module parameters: documented in modinfo, defaults used when a tunnel
 # is enabled without values, auto_enable for tunnels other software makes,
 # and bad values refused at load.

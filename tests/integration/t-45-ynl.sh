@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 35
+# gka-cost: 50 20
 # The kernel's own YNL client (tools/net/ynl/cli.py, put in /ynl by
 # mkinitramfs.sh) drives the live family from the spec alone: set, get,
 # dump and the per-operation policy, and (its library) the events group.

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 40 9
 # Reflection: B answers A's keepalives with the kernel's default sysctls
 # (rp_filter 1, accept_local 0, forwarding 0) because the module does, and
 # stops answering when its reflection is switched off. A probe crafted

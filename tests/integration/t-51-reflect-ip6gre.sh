@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 20 4
 # Reflection over IPv6: MikroTik's keepalives through an ip6gre tunnel
 # (inner IPv6, GRE protocol type 0x86DD and nothing behind it) and the
 # Cisco-style type 0 come back to the peer; probes for anyone else, from

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 45
+# gka-cost: 40 15
 # Keepalive over IPv6 transport: A runs keepalive 500 ms / 3 on three
 # ip6gre tunnels to B (plain, keyed, keyed with ip6gre's default
 # encapsulation limit) and on an IPv4 gre tunnel, all at once; B's module

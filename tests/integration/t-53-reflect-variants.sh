@@ -9,7 +9,7 @@
 # nested inside this one works as in t-70; two ends in overlay mode do not
 # play ping-pong, and a loop made on purpose (the same overlay address on
 # both ends) ends with the TTL.
-# gka-cost: 40
+# gka-cost: 35 6
 . /tests/integration/lib.sh
 
 PRIVATE=10.9.9.9

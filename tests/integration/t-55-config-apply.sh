@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 15 3
 # Persistent configuration: /etc/gre-keepalive.conf exists first, then the
 # shipped service's own commands (ExecStartPre, ExecStart of
 # gre-keepalive.service) run, and keepalive follows the file on tunnels

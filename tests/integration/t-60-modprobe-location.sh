@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 5 1
 # modprobe finds gre_keepalive where the guest's module tree has it, through
 # depmod's data, and loads that very file: extra/ for the module make
 # builds, updates/dkms/ for the one DKMS installed (scripts/check-dkms.sh

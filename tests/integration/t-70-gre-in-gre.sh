@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 35 9
 # Do no harm: a tunnel running inside another one, module on both routers
 # with its defaults. The replies to the inner tunnel's keepalives come out
 # of the outer tunnel as GRE with protocol type 0 that is not a probe for

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 30 9
 # A reflected probe is treated like a forwarded packet: its receive
 # timestamp is cleared (fq on the underlay would otherwise drop it as
 # decades early), it obeys the IPsec output policy over IPv6 as over IPv4,

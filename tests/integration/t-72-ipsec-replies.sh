@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 35 14
 # IPsec policy holds for replies. GRE between A and B is protected by ESP
 # in transport mode, both ways, and A requires it of what B sends. Real
 # replies come back under ESP and count. Once B falls silent, clear-text

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# gka-cost: 40 4
 # Privilege in the right namespace. What makes the module send or hook in
 # a tunnel's underlay netns needs CAP_NET_ADMIN over that netns, as
 # changing the tunnel itself does; sub-second intervals need it in the

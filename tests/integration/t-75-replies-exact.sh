@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 35
+# gka-cost: 35 15
 # Replies are exactly replies: GRE with reserved bits or a version, or
 # with a checksum our probe did not carry, is someone else's packet even
 # from the peer's address; two tunnels that differ only in their underlay

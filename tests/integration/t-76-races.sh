@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 50
+# gka-cost: 50 34
 # Concurrency: for a while, everything at once on the same tunnels:
 # keepalive and reflection switched on and off, the tunnel's remote
 # changed back and forth (its reply bucket changes, which must wait for a

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 180
+# gka-cost: 200 12
 # gka-kernel: debug stock
 # The netlink API under hostile input. gka-nlfuzz sends 100,000 generated
 # and mutated messages (unknown commands and attributes, wrong types and

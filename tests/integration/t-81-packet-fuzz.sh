@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # gka-kernel: debug
-# gka-cost: 180
+# gka-cost: 130
 # The packet path under hostile input. gka-pktfuzz sends a seeded stream of
 # crafted packets from the WAN into router A, which has tunnels of every
 # kind (gre, keyed, checksummed, local any bound to its underlay, keepalive

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 90
+# gka-cost: 125
 # gka-kernel: debug
 # Hostile writes to the writable sysfs files (enabled, interval_ms, retries,
 # reflect): garbage, huge, negative, whitespace, partial, with and without

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 150
+# gka-cost: 130
 # gka-kernel: debug
 # Race stress, about a minute of everything at once (t-76 is the short
 # version): keepalive and reflection switched and changed over netlink and

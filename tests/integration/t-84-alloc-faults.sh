@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 100
+# gka-cost: 25
 # gka-kernel: debug
 # Allocation failure everywhere, not only at load (t-73 does the load).
 # 1. Requests: enabling, changing and disabling keepalive, each made with

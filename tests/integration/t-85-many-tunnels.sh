@@ -9,7 +9,7 @@
 #  - an underlay failure that takes them all down at once is logged as a
 #    short burst and a count: lines written plus lines counted are every
 #    change made.
-# gka-cost: 90
+# gka-cost: 110 35
 . /tests/integration/lib.sh
 
 N=200	# ~210 bytes of netlink each: a dump takes two rounds of 32 KiB
