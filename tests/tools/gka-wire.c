@@ -87,14 +87,16 @@
  *	stream's length and interval, and its send time (CLOCK_REALTIME ns,
  *	the clock the module stamps transitions with). Prints
  *	"sent N late N" at the end (late: sent an interval or more after its
- *	time).
+ *	time). SIGTERM or SIGINT ends it early: it then tells the receiver
+ *	how many it sent (an end datagram, three times).
  *
  *   gka-wire gaps PORT TIMEOUT_MS [live MS]
  *	Receive such a stream on PORT (IPv6 socket, dual-stack), reading
  *	each datagram's DSCP (IP_RECVTOS, IPV6_RECVTCLASS). Prints "ready"
  *	once bound; ends TIMEOUT_MS after the last datagram, or once the
- *	stream's last one arrived (and what was missing then was given a
- *	moment to arrive out of order). Then, in sequence order (reordering
+ *	stream's last one (or its end datagram) arrived and what was missing
+ *	then was given a moment to arrive out of order. Then, in sequence
+ *	order (reordering
  *	and duplicates tolerated):
  *	  path seq=S ns=T dscp=D	the first datagram, then each whose DSCP
  *				differs from the one before it (T: send time)
@@ -121,6 +123,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -842,6 +845,7 @@ static int cmd_sink(int argc, char **argv)
 
 /* stream and gaps: the payload, in network byte order. */
 #define STREAM_MAGIC	0x474b4153	/* "GKAS" */
+#define STREAM_END	0x474b4145	/* "GKAE": seq is how many were sent */
 #define STREAM_LEN	32		/* magic id seq count interval_ns send_ns */
 #define STREAM_MAX	16000000UL	/* datagrams in one stream */
 /* What gaps waits, after the last datagram, for ones overtaken on the way. */
@@ -889,14 +893,24 @@ static socklen_t parse_sockaddr(const char *s, const char *port,
 	exit(2);
 }
 
+/* SIGTERM or SIGINT, held back until the stream looks for it. */
+static int stop_pending(void)
+{
+	sigset_t set;
+
+	return !sigpending(&set) &&
+	       (sigismember(&set, SIGTERM) || sigismember(&set, SIGINT));
+}
+
 static int cmd_stream(int argc, char **argv)
 {
+	sigset_t stop;
 	unsigned long pps, duration, count, n, late = 0, failed = 0;
 	long long start, due, interval;
 	struct sockaddr_storage dst;
 	__u8 pkt[STREAM_LEN] = { 0 };
 	struct timespec at;
-	int fd, last_err = 0;
+	int fd, i, last_err = 0;
 	socklen_t dlen;
 
 	if (argc != 6)
@@ -919,9 +933,14 @@ static int cmd_stream(int argc, char **argv)
 	put32(pkt + 12, (__u32)count);
 	put64(pkt + 16, (__u64)interval);
 
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+
 	clock_gettime(CLOCK_MONOTONIC, &at);
 	start = timespec_ns(&at);
-	for (n = 0; n < count; n++) {
+	for (n = 0; n < count && !stop_pending(); n++) {
 		/* From the start, not from the last send: no drift. */
 		due = start + (long long)(n * 1000000000ULL / pps);
 		at.tv_sec = (time_t)(due / 1000000000LL);
@@ -938,8 +957,15 @@ static int cmd_stream(int argc, char **argv)
 			last_err = errno;
 		}
 	}
+	if (n < count) {
+		put32(pkt, STREAM_END);
+		put32(pkt + 8, (__u32)n);
+		for (i = 0; i < 3; i++)
+			sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+			       dlen);
+	}
 	close(fd);
-	printf("sent %lu late %lu\n", count, late);
+	printf("sent %lu late %lu\n", n, late);
 	if (failed)
 		fprintf(stderr, "%s: stream: %lu sends failed, the last: %s\n",
 			prog, failed, strerror(last_err));
@@ -949,6 +975,7 @@ static int cmd_stream(int argc, char **argv)
 struct gaps {
 	__u32 id;
 	unsigned long count;	/* 0 until the first datagram */
+	unsigned long full;	/* as announced; count is less if it ended early */
 	long long interval;
 	long long *ns;		/* send time by sequence; 0: not received */
 	unsigned char *dscp;
@@ -979,15 +1006,25 @@ static int gaps_take(struct gaps *g, const __u8 *p, size_t len, int dscp)
 {
 	unsigned long seq, count;
 
-	if (len != STREAM_LEN || get32(p) != STREAM_MAGIC)
+	if (len != STREAM_LEN)
 		return 0;
 	seq = get32(p + 8);
 	count = get32(p + 12);
+	if (get32(p) == STREAM_END) {
+		if (!g->count || get32(p + 4) != g->id || count != g->full ||
+		    seq > g->count)
+			return 0;
+		g->count = seq;
+		return 1;
+	}
+	if (get32(p) != STREAM_MAGIC)
+		return 0;
 	if (!g->count) {
 		if (!count || count > STREAM_MAX || seq >= count)
 			return 0;
 		g->id = get32(p + 4);
 		g->count = count;
+		g->full = count;
 		g->interval = (long long)get64(p + 16);
 		g->ns = calloc(count, sizeof(*g->ns));
 		g->dscp = calloc(count, 1);
@@ -995,7 +1032,7 @@ static int gaps_take(struct gaps *g, const __u8 *p, size_t len, int dscp)
 			die("calloc");
 	}
 	/* Another stream's, or not one at all. */
-	if (get32(p + 4) != g->id || count != g->count || seq >= count)
+	if (get32(p + 4) != g->id || count != g->full || seq >= g->count)
 		return 0;
 	if (g->ns[seq]) {
 		g->dup++;
@@ -1019,7 +1056,7 @@ static int gaps_take(struct gaps *g, const __u8 *p, size_t len, int dscp)
 	if (!g->received || seq > g->top)
 		g->top = seq;
 	g->received++;
-	return seq == count - 1;
+	return seq == g->count - 1;
 }
 
 static void gaps_report(const struct gaps *g)
