@@ -57,6 +57,8 @@ result "netlink spec validates against the kernel's genetlink schema" $st
 st=$?
 [ -s "$OUT/uapi.log" ] && { cat "$OUT/uapi.log"; st=1; }
 result "UAPI header is what ynl-gen-c makes of the spec" $st
+"$REPO_ROOT/scripts/check-recipes.sh" > "$OUT/recipes.log" 2>&1 || { cat "$OUT/recipes.log"; false; }
+result "README's failover recipes are the files the tests load" $?
 
 # Fresh builds, so that every file is compiled and checked.
 rm -rf "$OUT/stock-w1" "$OUT/stock-sparse"
