@@ -159,7 +159,6 @@ ip -n b route add $LANA4 via $GRE_A4 metric 10 &&
 router_root || fatal "the router root"
 router_add a || fatal "A's root"
 sed 's/^/    /' /debian/gka-versions
-in_router a dpkg-query -W ifupdown systemd | sed 's/^/    /'
 ip -n a link del gre1 && ip -n a addr flush dev a1 || fatal "A unconfigured"
 # The tool where the package installs it.
 touch $ROOT/usr/sbin/gre-keepalive &&
