@@ -29,16 +29,16 @@ R=3
 ROOT=/run/r/a/root
 NWD_LOG=/tmp/t94-networkd.log
 FOLLOW_LOG=/tmp/t94-follow.log
-NWD_PID=
-FOLLOW_PID=
 
+# The stream and the routers' daemons (lib-routers.sh kills everything
+# running in a router's root); the tool's bind mount first, or A's root
+# could not be unmounted.
 cleanup() {
 	stream_kill
-	[ -n "$NWD_PID" ] && kill "$NWD_PID" 2>/dev/null
-	[ -n "$FOLLOW_PID" ] && kill "$FOLLOW_PID" 2>/dev/null
-	NWD_PID=
-	FOLLOW_PID=
+	umount $ROOT/usr/sbin/gre-keepalive 2>/dev/null
+	routers_end
 }
+networkd_running() { pidof systemd-networkd >/dev/null; }
 
 # a_via DST: the device A forwards ha's traffic to DST through.
 a_via() {
@@ -158,6 +158,7 @@ ip -n b route add $LANA4 via $GRE_A4 metric 10 &&
 # --- A: a Debian root; what the recipes configure starts unconfigured -------
 router_root || fatal "the router root"
 router_add a || fatal "A's root"
+trap cleanup EXIT
 sed 's/^/    /' /debian/gka-versions
 ip -n a link del gre1 && ip -n a addr flush dev a1 || fatal "A unconfigured"
 # The tool where the package installs it.
@@ -187,19 +188,13 @@ mkdir -p $ROOT/etc/systemd/network &&
 mount -o remount,bind,ro $ROOT/sys || fatal "read-only /sys in A's root"
 mkdir -p $ROOT/run/systemd
 # gre-keepalive.service runs before the network is configured.
-nsenter --net=/run/netns/a chroot $ROOT /usr/sbin/gre-keepalive apply --follow \
-	> $FOLLOW_LOG 2>&1 &
-FOLLOW_PID=$!
-trap cleanup EXIT
-nsenter --net=/run/netns/a chroot $ROOT /lib/systemd/systemd-networkd \
-	> $NWD_LOG 2>&1 &
-NWD_PID=$!
+in_router a gre-keepalive apply --follow > $FOLLOW_LOG 2>&1 &
+in_router a /lib/systemd/systemd-networkd > $NWD_LOG 2>&1 &
 check "networkd: gre1 created" wait_for 20000 gre1_exists
 check "networkd: the follower applied gre1's line" wait_for 10000 grep -q '^gre1: ' $FOLLOW_LOG
 check_eq "networkd: no ignore_routes_with_linkdown on gre1: networkd does it" 0 \
 	"$(sysctl_a net.ipv4.conf.gre1.ignore_routes_with_linkdown)"
 KEEP_ROUTES=dropped cycle networkd
-check "networkd: still running" kill -0 "$NWD_PID"
+check "networkd: still running" networkd_running
 sed 's/^/    networkd: /' $NWD_LOG | tail -n 30
-cleanup
 finish
