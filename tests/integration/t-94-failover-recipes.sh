@@ -31,11 +31,9 @@ NWD_LOG=/tmp/t94-networkd.log
 FOLLOW_LOG=/tmp/t94-follow.log
 
 # The stream and the routers' daemons (lib-routers.sh kills everything
-# running in a router's root); the tool's bind mount first, or A's root
-# could not be unmounted.
+# running in a router's root, and unmounts it).
 cleanup() {
 	stream_kill
-	umount $ROOT/usr/sbin/gre-keepalive 2>/dev/null
 	routers_end
 }
 networkd_running() { pidof systemd-networkd >/dev/null; }
@@ -162,9 +160,7 @@ trap cleanup EXIT
 sed 's/^/    /' /debian/gka-versions
 ip -n a link del gre1 && ip -n a addr flush dev a1 || fatal "A unconfigured"
 # The tool where the package installs it.
-touch $ROOT/usr/sbin/gre-keepalive &&
-	mount --bind /usr/bin/gre-keepalive $ROOT/usr/sbin/gre-keepalive ||
-	fatal "the tool in A's root"
+cp /usr/bin/gre-keepalive $ROOT/usr/sbin/ || fatal "the tool in A's root"
 cp $RT/gre-keepalive.conf $ROOT/etc/gre-keepalive.conf || fatal "gre-keepalive.conf"
 
 # --- 1. ifupdown -----------------------------------------------------------
