@@ -1,0 +1,129 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# FRR's ospfd (Debian's, from the router root) over a keepalive tunnel,
+# with a backup link: gre1 cost 10, the backup cost 100, the LANs passive,
+# hello 1 s and dead 40 s; keepalive 100 ms x 3 on both ends. A stream runs
+# from the host behind A to the host behind B throughout.
+#  - steady state: Full over gre1, the kernel route via gre1 (proto ospf),
+#    no loss, every packet through the tunnel;
+#  - black hole: the neighbour over gre1 is gone within a second of line
+#    down, killed because the interface went down (KillNbr), not by the
+#    40 s dead interval (InactivityTimer); route and traffic on the backup;
+#  - restore: Full again, route and traffic back on gre1.
+# Prints the failover and recovery loss in packets and ms.
+# gka-kernel: stock
+# gka-needs: routers
+# gka-cost: 60
+. /tests/integration/lib-routers.sh
+
+PORT=9092
+DURATION_MS=16000
+INTERVAL_MS=100
+RETRIES=3
+
+# ospf_nbr NS DEV: ospfd's neighbours over DEV, one line each.
+ospf_nbr() { vtysh "$1" "show ip ospf neighbor" 2>/dev/null | grep " $2:"; }
+nbr_full() { ospf_nbr "$1" "$2" | grep -q 'Full/'; }
+nbr_none() { ! ospf_nbr "$1" "$2" | grep -q .; }
+# route_is NS PREFIX PATTERN: the kernel's route to PREFIX matches.
+route_is() { ip -n "$1" route show "$2" | grep -Eq -- "$3"; }
+frrlog() { echo "/run/r/$1/root/var/log/frr/frr.log"; }
+# adj_lines NS DEV: ospfd's adjacency changes over DEV.
+adj_lines() { grep -a "AdjChg: Nbr .* on $2:" "$(frrlog "$1")"; }
+# The time of day, in ns, of the first log line matching PATTERN (FRR logs
+# the local time, UTC in the router root, with microseconds).
+log_ns_of_day() {
+	grep -a -m1 -- "$2" "$(frrlog "$1")" | awk '{
+		split($2, t, ":")
+		printf "%.0f\n", ((t[1] * 60 + t[2]) * 60 + t[3]) * 1e9 }'
+}
+ms() { echo $((($2 - $1) / 1000000)); }
+
+failover_topology
+modprobe gre_keepalive || fatal "modprobe gre_keepalive"
+router_root
+echo "  router root: $(tr '\n' ' ' < /debian/gka-versions)"
+for r in a b; do
+	router_add $r
+	cp /tests/integration/routers/frr-ospf-$r.conf /run/r/$r/root/etc/frr/frr.conf
+done
+check "keepalive $INTERVAL_MS ms x $RETRIES on A" keepalive a gre1 $INTERVAL_MS $RETRIES
+check "keepalive $INTERVAL_MS ms x $RETRIES on B" keepalive b gre1 $INTERVAL_MS $RETRIES
+check "line protocol up" wait_for 3000 carrier_is a gre1 1
+frr_start a ospfd || fatal "FRR on A"
+frr_start b ospfd || fatal "FRR on B"
+
+check "A: Full with B over gre1" wait_for 30000 nbr_full a gre1
+check "A: Full with B over the backup" wait_for 30000 nbr_full a a1
+check "A: the kernel route to B's LAN is OSPF's, via gre1" \
+	wait_for 10000 route_is a $LANB4 "via $GRE_B4 dev gre1 proto ospf"
+check "B: the kernel route to A's LAN is OSPF's, via gre1" \
+	wait_for 10000 route_is b $LANA4 "via $GRE_A4 dev gre1 proto ospf"
+check_eq "no line protocol transition yet" 0 "$(ka a gre1 transitions)"
+
+stream_start ha hb $HB4 $PORT 1000 $DURATION_MS || fatal "stream"
+t_start=$(now_ns)
+check "steady state: the line stays up (2 s)" never_within 2000 carrier_is a gre1 0
+
+t_cut=$(now_ns)
+blackhole
+check "A: line protocol down" wait_for $((INTERVAL_MS * (RETRIES + 1) + 1500)) carrier_is a gre1 0
+t_down=$(ka a gre1 last_change_ns)
+echo "  line down $(ms $t_cut $t_down) ms after the cut"
+check "A: neighbour over gre1 gone within 3 s of line down (dead interval 40 s)" \
+	wait_for 3000 nbr_none a gre1
+t_gone=$(now_ns)
+check "A: route to B's LAN on the backup" \
+	wait_for 3000 route_is a $LANB4 "via $BK_B4 dev a1 proto ospf"
+check "B: route to A's LAN on the backup" \
+	wait_for 3000 route_is b $LANA4 "via $BK_A4 dev b1 proto ospf"
+adj_lines a gre1
+check "A: ospfd killed the adjacency because gre1 went down (KillNbr)" \
+	out_has 'Full -> Deleted (KillNbr)' adj_lines a gre1
+check "A: not because the dead interval ran out" \
+	no_match 'InactivityTimer' "$(frrlog a)"
+check "B: likewise (KillNbr, its own keepalive)" \
+	out_has 'Full -> Deleted (KillNbr)' adj_lines b gre1
+day=86400000000000
+n_del=$(log_ns_of_day a "on gre1:.*Full -> Deleted")
+if [ -n "$n_del" ]; then
+	d=$(((n_del - t_down % day + day) % day / 1000000))
+	echo "  ospfd deleted the neighbour $d ms after line down (its log)"
+	check "A: ... within 1 s of line down" [ "$d" -lt 1000 ]
+fi
+check "while cut, the line stays down and no adjacency over gre1 (1 s)" \
+	never_within 1000 nbr_full a gre1
+check_eq "still down" 0 "$(carrier a gre1)"
+
+t_restore=$(now_ns)
+restore
+check "A: line protocol up" wait_for $((INTERVAL_MS * RETRIES + 2000)) carrier_is a gre1 1
+check "A: Full over gre1 again within 15 s" wait_for 15000 nbr_full a gre1
+check "A: route to B's LAN back via gre1" \
+	wait_for 5000 route_is a $LANB4 "via $GRE_B4 dev gre1 proto ospf"
+check "B: route to A's LAN back via gre1" \
+	wait_for 5000 route_is b $LANA4 "via $GRE_A4 dev gre1 proto ospf"
+t_back=$(now_ns)
+echo "  route back $(ms $t_restore $t_back) ms after the restore"
+check "the stream outlasts the recovery by 1 s (else raise DURATION_MS)" \
+	[ $((t_back + 1000000000)) -lt $((t_start + DURATION_MS * 1000000)) ]
+check_eq "exactly one down and one up" 2 "$(ka a gre1 transitions)"
+
+stream_wait || fatal "stream did not end"
+check_eq "steady state: no loss" "0 0" "$(stream_loss 0 $t_cut)"
+check_eq "steady state: through the tunnel" 0 "$(stream_path_at $t_cut)"
+t_bk=$(stream_first_dscp_after $t_cut 8)
+check "traffic on the backup after the cut" [ -n "$t_bk" ]
+[ -z "$t_bk" ] || echo "  first packet on the backup $(ms $t_down $t_bk) ms after line down"
+set -- $(stream_loss $t_cut $t_restore)
+echo "  failover loss: $1 packets, $2 ms"
+check "failover loss under 2.5 s (the dead interval would lose 40 s)" [ "${2:-99999}" -le 2500 ]
+set -- $(stream_loss $t_restore $((t_restore + 3600000000000)))
+echo "  recovery loss: $1 packets, $2 ms"
+check "recovery loss at most 20 packets" [ "${1:-99999}" -le 20 ]
+check "traffic back through the tunnel" [ -n "$(stream_first_dscp_after $t_restore 0)" ]
+check_eq "and stays there" 0 "$(stream_path_at $((t_back + 500000000)))"
+
+frr_stop a
+frr_stop b
+finish
