@@ -31,7 +31,6 @@
 RUNS=${GKA_FAILOVER_RUNS:-20}
 CPU_S=${GKA_FAILOVER_CPU_S:-20}
 PORT=9093
-GAPS=/tmp/fo-gaps
 
 fo() { echo "BENCH-FO $*"; }
 frrlog() { echo "/run/r/$1/root/var/log/frr/frr.log"; }
@@ -55,40 +54,6 @@ nth_ns_of_day() {
 DAY=86400000000000
 # since_us T_NS NS_OF_DAY: microseconds from T to that time of day.
 since_us() { echo $(((($2 - $1 % DAY) % DAY + DAY + DAY / 2) % DAY - DAY / 2)) | awk '{ printf "%d\n", $1 / 1000 }'; }
-
-# The stream: gka-wire's receiver on hb, its sender on ha; stopped by
-# killing the sender (the receiver reports 3 s after the last packet).
-stream_begin() {
-	: > $GAPS
-	in_ns hb gka-wire gaps $PORT 3000 > $GAPS &
-	GAPS_PID=$!
-	wait_for 10000 sh -c "read -r l < $GAPS && [ \"\$l\" = ready ]" || return 1
-	in_ns ha gka-wire stream $HB4 $PORT 1000 3600000 > /dev/null &
-	SEND_PID=$!
-}
-stream_end() {
-	kill "$SEND_PID" 2>/dev/null
-	wait "$SEND_PID" 2>/dev/null
-	wait "$GAPS_PID"
-}
-# loss FROM TO: "PKTS MS" lost in gaps whose last packet before was sent in
-# [FROM, TO); MS is the time without packets minus one interval.
-loss() {
-	awk -v f="$1" -v t="$2" '$1 == "gap" {
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); g[kv[1]] = kv[2] }
-		if (g["from_ns"] + 0 >= f + 0 && g["from_ns"] + 0 < t + 0) {
-			n += g["lost"]; ms += (g["to_ns"] - g["from_ns"]) / 1e6 - 1
-		}
-	} END { printf "%d %.0f\n", n, ms }' $GAPS
-}
-# first_dscp_after NS DSCP: send time of the first packet of a path change
-# to DSCP after NS.
-first_dscp_after() {
-	awk -v after="$1" -v d="$2" '$1 == "path" {
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); p[kv[1]] = kv[2] }
-		if (p["dscp"] == d && p["ns"] + 0 > after + 0) { print p["ns"]; exit }
-	}' $GAPS
-}
 
 # CPU snapshot: bfdd ns (A+B) user+nice+system+irq+softirq system softirq
 # (USER_HZ ticks, all vCPUs) TIMER HRTIMER NET_RX (counts).
@@ -164,22 +129,26 @@ run_one() {	# CFG I RUN
 runs() {	# CFG I
 	local n=1
 	: > /tmp/fo-runs
-	stream_begin || { fo "runs cfg=$1 error=stream"; return; }
+	# Long enough for every run (at most the hour gka-wire allows);
+	# stream_stop ends it.
+	local d=$((RUNS * 30000 + 60000))
+	[ $d -le 3600000 ] || d=3600000
+	stream_start ha hb $HB4 $PORT 1000 $d || { fo "runs cfg=$1 error=stream"; return; }
 	while [ $n -le "$RUNS" ]; do
 		run_one "$1" "$2" $n
 		n=$((n + 1))
 	done
 	wait_for 60000 steady
 	t_end=$(now_ns)
-	stream_end
-	grep -a '^total' $GAPS | sed "s/^/BENCH-FO stream cfg=$1 /"
+	stream_stop || fo "runs cfg=$1 error=stream-end"
+	grep -a '^total' $STREAM | sed "s/^/BENCH-FO stream cfg=$1 /"
 	# Each run's recovery loss: from its restore to the next run's cut.
 	while read -r cfg i n t_cut t_rest t_rec ok det adj reason fo_poll rec_us; do
 		next_cut=$(awk -v n="$n" -v end="$t_end" '$3 == n + 1 { print $4; f = 1 } END { if (!f) print end }' /tmp/fo-runs)
-		fb=$(first_dscp_after "$t_cut" 8)
-		set -- $(loss "$t_cut" "$t_rest")
+		fb=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
+		set -- $(stream_loss "$t_cut" "$t_rest")
 		lp=$1 lm=$2
-		set -- $(loss "$t_rest" "$next_cut")
+		set -- $(stream_loss "$t_rest" "$next_cut")
 		fo "run cfg=$cfg i=$i run=$n ok=$ok detect_us=$det adj_us=$adj reason=$reason" \
 			"failover_us=$([ -n "$fb" ] && echo $(((fb - t_cut) / 1000)) || echo -)" \
 			"route_poll_us=$fo_poll loss_pkts=$lp loss_ms=$lm recover_us=$rec_us rec_loss_pkts=$1 rec_loss_ms=$2"
