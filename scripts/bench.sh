@@ -38,12 +38,17 @@ if [ "$what" = all ] || [ "$what" = detect ]; then
 fi
 
 failover() {
-	local env disk st=0
+	local env disk load st=0
 	env=$(env | grep -E '^GKA_FAILOVER_(RUNS|CPU_S)=[0-9]+$' | paste -sd, -) || true
 	disk=$("$REPO_ROOT/scripts/router-root.sh")
+	# The host's load, before and after, as for the scale section.
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	GKA_MODE=bench-failover GKA_DISK=$disk GKA_MEM=${GKA_MEM:-1024} GKA_GUEST_ENV=$env \
 		"$REPO_ROOT/scripts/quick.sh" stock > "$OUT/bench-failover.log" 2>&1 || st=$?
-	grep -a '^BENCH-FO ' "$OUT/bench-failover.log" > "$OUT/bench-failover.raw" || true
+	{
+		grep -a '^BENCH-FO ' "$OUT/bench-failover.log" || true
+		echo "BENCH-FO host cpus=$(nproc) load=$load-$(cut -d' ' -f1 /proc/loadavg)"
+	} > "$OUT/bench-failover.raw"
 	if ! grep -q '^BENCH-FO run ' "$OUT/bench-failover.raw"; then
 		tail -50 "$OUT/bench-failover.log"
 		die "failover bench failed"

@@ -44,6 +44,8 @@ vty() {
 route_is() { ip -n "$1" route show "$2" | grep -Eq -- "$3"; }
 bfd_up() { vty "$1" "show bfd peers brief" 2>/dev/null | grep -Eq "$2 +up"; }
 count() { grep -ac -- "$2" "$(frrlog "$1")"; }
+# more_lines NS PATTERN N: the log has more than N lines matching PATTERN.
+more_lines() { [ "$(count "$1" "$2")" -gt "$3" ]; }
 # nth_ns_of_day NS PATTERN N: the time of day (UTC, ns) of the Nth log
 # line matching PATTERN.
 nth_ns_of_day() {
@@ -97,14 +99,14 @@ run_one() {	# CFG I RUN
 	wait_for 60000 steady || { fo "run cfg=$cfg i=$i run=$n error=not-steady"; return 1; }
 	usleep $(($(awk -v s="$n$$" 'BEGIN { srand(s); print int(rand() * 1000) }') * i))
 	nb=$(count a "state-change:.*$GRE_B4.* up -> down")
-	na=$(count a "on gre1:.*-> Deleted")
+	na=$(count a "on gre1:.*Full -> Deleted")
 	t_cut=$(now_ns)
 	blackhole
 	wait_for $((i * 4 + 15000)) route_is a $LANB4 "dev a1 proto ospf" || ok=0
 	t_fo=$(now_ns)
 	case $MODE in
 	B)
-		wait_for 5000 [ "$(count a "state-change:.*$GRE_B4.* up -> down")" -gt "$nb" ] &&
+		wait_for 5000 more_lines a "state-change:.*$GRE_B4.* up -> down" "$nb" &&
 			det=$(since_us $t_cut "$(nth_ns_of_day a "state-change:.*$GRE_B4.* up -> down" $((nb + 1)))")
 		;;
 	*)
@@ -112,9 +114,9 @@ run_one() {	# CFG I RUN
 			det=$((($(ka a gre1 last_change_ns) - t_cut) / 1000))
 		;;
 	esac
-	if wait_for 5000 [ "$(count a "on gre1:.*-> Deleted")" -gt "$na" ]; then
-		adj=$(since_us $t_cut "$(nth_ns_of_day a "on gre1:.*-> Deleted" $((na + 1)))")
-		reason=$(grep -a "on gre1:.*-> Deleted" "$(frrlog a)" | sed -n "$((na + 1))p" |
+	if wait_for 5000 more_lines a "on gre1:.*Full -> Deleted" "$na"; then
+		adj=$(since_us $t_cut "$(nth_ns_of_day a "on gre1:.*Full -> Deleted" $((na + 1)))")
+		reason=$(grep -a "on gre1:.*Full -> Deleted" "$(frrlog a)" | sed -n "$((na + 1))p" |
 			sed -n 's/.*(\(.*\))$/\1/p')
 	fi
 	t_rest=$(now_ns)
@@ -127,7 +129,7 @@ run_one() {	# CFG I RUN
 # Runs of one configuration, one stream for all of them; the per-run lines
 # are completed from the receiver's report once the stream has ended.
 runs() {	# CFG I
-	local n=1
+	local n=1 cfg i t_cut t_rest t_rec ok det adj reason fo_poll rec_us next_cut fb lp lm
 	: > /tmp/fo-runs
 	# Long enough for every run (at most the hour gka-wire allows);
 	# stream_stop ends it.
@@ -167,7 +169,7 @@ failover_topology
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
 router_root
 TZ_NS=0
-fo "meta versions=$(tr '\n' ' ' < /debian/gka-versions | tr ' ' ',') kernel=$(uname -r) runs=$RUNS cpu_s=$CPU_S vcpus=$(nproc)"
+fo "meta versions=$(tr '\t\n' '= ' < /debian/gka-versions | sed 's/ $//; s/ /,/g') kernel=$(uname -r) runs=$RUNS cpu_s=$CPU_S vcpus=$(nproc)"
 for r in a b; do
 	router_add $r
 	sed 's/-interval 100$/-interval 1000/' /tests/integration/routers/frr-ospf-bfd-$r.conf \

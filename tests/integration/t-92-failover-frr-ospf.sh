@@ -78,11 +78,11 @@ check "B: route to A's LAN on the backup" \
 check "the stream arrives through the backup" wait_for 3000 stream_live_is $DSCP_BACKUP
 adj_lines a gre1
 check "A: ospfd killed the adjacency because gre1 went down (KillNbr)" \
-	out_has 'Full -> Deleted (KillNbr)' adj_lines a gre1
+	out_has "Nbr 10.0.2.1,.* on gre1:.*: Full -> Deleted (KillNbr)" adj_lines a gre1
 check "A: not because the dead interval ran out" \
-	no_match 'InactivityTimer' "$(frrlog a)"
+	no_match 'Full -> Deleted \(InactivityTimer\)' "$(frrlog a)"
 check "B: likewise (KillNbr, its own keepalive)" \
-	out_has 'Full -> Deleted (KillNbr)' adj_lines b gre1
+	out_has "Nbr 10.0.1.1,.* on gre1:.*: Full -> Deleted (KillNbr)" adj_lines b gre1
 day=86400000000000
 n_del=$(log_ns_of_day a "on gre1:.*Full -> Deleted")
 d=$(((((${n_del:-0} - t_down % day) % day + day + day / 2) % day - day / 2) / 1000000))
