@@ -136,6 +136,9 @@ runs() {	# CFG I
 	local d=$((RUNS * 30000 + 60000))
 	[ $d -le 3600000 ] || d=3600000
 	stream_start ha hb $HB4 $PORT 1000 $d || { fo "runs cfg=$1 error=stream"; return; }
+	# The timers bfdd runs the session with (its remote's, once agreed).
+	[ "$MODE" != B ] || fo "bfd cfg=$1 $(vty a "show bfd peers" | grep -iE 'interval|multiplier' |
+		tr -s ' \t' ' ' | sed 's/^ //' | paste -sd, - | tr ' ' _)"
 	while [ $n -le "$RUNS" ]; do
 		run_one "$1" "$2" $n
 		n=$((n + 1))
