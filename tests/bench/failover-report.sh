@@ -79,9 +79,9 @@ END {
 	label["B-100"] = "BFD 100 ms x 3 (bfdd, ip ospf bfd)"
 	label["K-plain-1000"] = "keepalive 1 s x 3, B plain Linux"
 	label["K-plain-100"] = "keepalive 100 ms x 3, B plain Linux"
-	needs["K"] = "the module (reflection on, its default); B detects too"
-	needs["B"] = "bfdd running and configured on B (a BFD peer)"
-	needs["K-plain"] = "nothing: forwarding + rp_filter 0, accept_local 1 on gre1; B itself does not detect"
+	needs["K"] = "keepalive on B too (the module), so that B detects as well; answering alone needs nothing (K-plain)"
+	needs["B"] = "bfdd on B, configured for the session (ip ospf bfd, the same profile)"
+	needs["K-plain"] = "nothing: plain Linux answers (forwarding, rp_filter 0, accept_local 1 on gre1); B itself does not detect, so B to A waits for its dead interval"
 	print "### Failover: keepalive vs BFD (FRR ospfd over gre1, backup link cost 100)"
 	print ""
 	m = meta
