@@ -73,3 +73,16 @@ split_shards() {
 	{ if (a <= b) { a += $1; sa = sa "," $2 } else { b += $1; sb = sb "," $2 } }
 	END { print substr(sa, 2); print substr(sb, 2) }'
 }
+
+# Whether any of TESTS (names, or comma-separated lists of them) has the
+# line "# gka-needs: routers": its guest needs the router root's disk
+# (GKA_DISK=$(scripts/router-root.sh)) and 1024 MB for the daemons.
+#   tests_need_routers TEST...
+tests_need_routers() {
+	local t
+	for t in $(echo "$@" | tr ',' ' '); do
+		grep -qsx '# gka-needs:.* routers\( .*\)\{0,1\}' \
+			"$REPO_ROOT/tests/integration/$t.sh" && return 0
+	done
+	return 1
+}

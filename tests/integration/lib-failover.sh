@@ -178,6 +178,20 @@ stream_loss() {
 	END { printf "%d %d\n", pkts, ns / 1000000 + 0.5 }' $STREAM
 }
 
+# stream_first_gap FROM_NS TO_NS: "FROM_NS TO_NS" of the first gap that
+# began in [FROM_NS, TO_NS): the send times of the last datagram before it
+# (when the path died, give or take a datagram) and the first after it.
+stream_first_gap() {
+	awk -v from="$1" -v to="$2" '
+	$1 == "gap" && !found {
+		split($5, f, "="); split($6, t, "=")
+		if (f[2] + 0 >= from + 0 && f[2] + 0 < to + 0) {
+			print f[2], t[2]
+			found = 1
+		}
+	}' $STREAM
+}
+
 # stream_path_at NS: the DSCP of the datagrams sent at NS (those sent last
 # before it); empty before the stream.
 stream_path_at() {
