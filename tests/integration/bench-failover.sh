@@ -34,15 +34,8 @@ PORT=9093
 
 fo() { echo "BENCH-FO $*"; }
 frrlog() { echo "/run/r/$1/root/var/log/frr/frr.log"; }
-vty() {
-	local r=$1
-	shift
-	local args=
-	for c in "$@"; do args="$args -c \"$c\""; done
-	eval in_router "$r" vtysh $args
-}
 route_is() { ip -n "$1" route show "$2" | grep -Eq -- "$3"; }
-bfd_up() { vty "$1" "show bfd peers brief" 2>/dev/null | grep -Eq "$2 +up"; }
+bfd_up() { vtysh "$1" "show bfd peers brief" 2>/dev/null | grep -Eq "$2 +up"; }
 count() { grep -ac -- "$2" "$(frrlog "$1")"; }
 # more_lines NS PATTERN N: the log has more than N lines matching PATTERN.
 more_lines() { [ "$(count "$1" "$2")" -gt "$3" ]; }
@@ -136,8 +129,10 @@ runs() {	# CFG I
 	local d=$((RUNS * 30000 + 60000))
 	[ $d -le 3600000 ] || d=3600000
 	stream_start ha hb $HB4 $PORT 1000 $d || { fo "runs cfg=$1 error=stream"; return; }
+	# stream_start's EXIT trap replaced router_root's.
+	trap 'stream_kill; routers_end' EXIT
 	# The timers bfdd runs the session with (its remote's, once agreed).
-	[ "$MODE" != B ] || fo "bfd cfg=$1 $(vty a "show bfd peers" | grep -iE 'interval|multiplier' |
+	[ "$MODE" != B ] || fo "bfd cfg=$1 $(vtysh a "show bfd peers" | grep -iE 'interval|multiplier' |
 		tr -s ' \t' ' ' | sed 's/^ //' | paste -sd, - | tr ' ' _)"
 	while [ $n -le "$RUNS" ]; do
 		run_one "$1" "$2" $n
@@ -160,12 +155,24 @@ runs() {	# CFG I
 	done < /tmp/fo-runs
 }
 
-vty_bfd_on() {	# I
+# bfd_timers NS I: bfdd's session over gre1 runs at I both ways (its own
+# timers and those its peer announced).
+bfd_timers() {
+	[ "$(vtysh "$1" "show bfd peers" | grep -cE "(Receive|Transmission) interval: $2ms")" -ge 4 ]
+}
+# bfd_profile I: the profile at I on both ends, and OSPF's sessions made
+# again with it: a session bfdd made before it had read the profile runs
+# at bfdd's defaults (300 ms) and stays there (seen on B with FRR 8.4).
+bfd_profile() {
 	local r
 	for r in a b; do
-		vty $r "configure terminal" "bfd" "profile tunnel" "transmit-interval $1" \
+		vtysh $r "configure terminal" "bfd" "profile tunnel" "transmit-interval $1" \
 			"receive-interval $1" "detect-multiplier 3"
+		vtysh $r "configure terminal" "interface gre1" "no ip ospf bfd"
+		vtysh $r "configure terminal" "interface gre1" "ip ospf bfd" "ip ospf bfd profile tunnel"
 	done
+	wait_for 60000 bfd_timers a "$1" && wait_for 60000 bfd_timers b "$1" ||
+		fo "bfd error=timers-not-$1"
 }
 
 failover_topology
@@ -189,15 +196,16 @@ frr_start b ospfd bfdd || fatal "FRR on B"
 # B: bfdd on both ends, keepalive off.
 MODE=B
 wait_for 60000 steady || fatal "B: no steady state (Full, route via gre1, BFD up)"
+bfd_profile 1000
 runs B-1000 1000
 cpu_window B-1000
-vty_bfd_on 100
+bfd_profile 100
 runs B-100 100
 cpu_window B-100
 
 # Baseline: OSPF only (bfdd idle, no session), keepalive off.
 for r in a b; do
-	vty $r "configure terminal" "interface gre1" "no ip ospf bfd"
+	vtysh $r "configure terminal" "interface gre1" "no ip ospf bfd"
 done
 MODE=base
 cpu_window base

@@ -43,7 +43,6 @@ in_ms() { [ -n "$1" ] && [ "$2" -ge 0 ] && [ "$2" -lt "$3" ]; }
 failover_topology
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
 router_root
-echo "  router root: $(tr '\n' ' ' < /debian/gka-versions)"
 for r in a b; do
 	router_add $r
 	cp /tests/integration/routers/frr-ospf-$r.conf /run/r/$r/root/etc/frr/frr.conf
@@ -63,6 +62,8 @@ check "B: the kernel route to A's LAN is OSPF's, via gre1" \
 check_eq "no line protocol transition yet" 0 "$(ka a gre1 transitions)"
 
 stream_start ha hb $HB4 $PORT 1000 60000 || fatal "the stream flows"
+# stream_start's EXIT trap replaced router_root's: both, however it ends.
+trap 'stream_kill; routers_end' EXIT
 check "steady state: the line stays up (2 s)" never_within 2000 carrier_is a gre1 0
 check_eq "steady state: on the tunnel" $DSCP_TUNNEL "$(stream_live_dscp)"
 
