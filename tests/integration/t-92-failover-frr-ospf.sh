@@ -6,9 +6,10 @@
 # from the host behind A to the host behind B throughout.
 #  - steady state: Full over gre1, the kernel route via gre1 (proto ospf),
 #    no loss, every packet through the tunnel;
-#  - black hole: the neighbour over gre1 is gone within a second of line
-#    down, killed because the interface went down (KillNbr), not by the
-#    40 s dead interval (InactivityTimer); route and traffic on the backup;
+#  - black hole: the neighbour over gre1 is gone within 2 s of line down
+#    (well under 1 s on an idle host), killed because the interface went
+#    down (KillNbr), not by the 40 s dead interval (InactivityTimer);
+#    route and traffic on the backup;
 #  - restore: Full again, route and traffic back on gre1.
 # Prints the failover and recovery loss in packets and ms.
 # gka-kernel: stock
@@ -69,11 +70,13 @@ check_eq "steady state: on the tunnel" $DSCP_TUNNEL "$(stream_live_dscp)"
 
 t_cut=$(now_ns)
 blackhole
-check "A: line protocol down" wait_for $((INTERVAL_MS * (RETRIES + 1) + 1500)) carrier_is a gre1 0
+# Bounds loose enough for a loaded TCG host (line down took 1.5 s at
+# 100 ms x 3 there), far below what the dead interval (40 s) would take.
+check "A: line protocol down" wait_for 3000 carrier_is a gre1 0
 t_down=$(ka a gre1 last_change_ns)
 echo "  line down $(ms $t_cut $t_down) ms after the cut"
-check "A: neighbour over gre1 gone within 3 s of line down (dead interval 40 s)" \
-	wait_for 3000 nbr_none a gre1
+check "A: neighbour over gre1 gone within 5 s of line down (dead interval 40 s)" \
+	wait_for 5000 nbr_none a gre1
 check "A: route to B's LAN on the backup" \
 	wait_for 3000 route_is a $LANB4 "via $BK_B4 dev a1 proto ospf"
 check "B: route to A's LAN on the backup" \
@@ -90,7 +93,7 @@ day=86400000000000
 n_del=$(log_ns_of_day a "on gre1:.*Full -> Deleted")
 d=$(((((${n_del:-0} - t_down % day) % day + day + day / 2) % day - day / 2) / 1000000))
 echo "  ospfd deleted the neighbour $d ms after line down (its log)"
-check "A: ... within 1 s of line down" in_ms "$n_del" "$d" 1000
+check "A: ... within 2 s of line down" in_ms "$n_del" "$d" 2000
 check "while cut, no adjacency over gre1 (1 s)" never_within 1000 nbr_full a gre1
 check_eq "still down" 0 "$(carrier a gre1)"
 
@@ -116,7 +119,7 @@ check "traffic on the backup" [ -n "$t_bk" ]
 echo "  first datagram on the backup $(ms "$t_down" "${t_bk:-0}") ms after line down"
 loss=$(stream_loss "$t_cut" "$t_restore")
 echo "  failover loss: ${loss% *} packets, ${loss#* } ms"
-check "failover loss within 2.5 s (the dead interval would lose 40 s)" [ "${loss#* }" -le 2500 ]
+check "failover loss within 4 s (the dead interval would lose 40 s)" [ "${loss#* }" -le 4000 ]
 check "the failover lost something (the cut was real)" [ "${loss% *}" -gt 0 ]
 loss=$(stream_loss "$t_restore" "$(now_ns)")
 echo "  recovery loss: ${loss% *} packets, ${loss#* } ms"
