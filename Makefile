@@ -6,6 +6,7 @@
 #   make demo         two routers, the path dies, the line protocol follows
 #   make check        every test, on the debug and the stock kernel
 #   make bench        benchmarks (figures, not pass/fail)
+#   make bench-failover  only its failover section (keepalive vs BFD)
 #   make deb          gre-keepalive and gre-keepalive-dkms Debian packages
 
 KDIR ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then \
@@ -51,7 +52,11 @@ demo:
 bench:
 	scripts/bench.sh
 
+# Only the failover section of make bench (keepalive vs BFD, ~15 min).
+bench-failover:
+	scripts/bench.sh failover
+
 deb:
 	scripts/build-deb.sh
 
-.PHONY: all module tool install clean deps check demo bench deb
+.PHONY: all module tool install clean deps check demo bench bench-failover deb

@@ -57,6 +57,8 @@ result "netlink spec validates against the kernel's genetlink schema" $st
 st=$?
 [ -s "$OUT/uapi.log" ] && { cat "$OUT/uapi.log"; st=1; }
 result "UAPI header is what ynl-gen-c makes of the spec" $st
+"$REPO_ROOT/scripts/check-recipes.sh" > "$OUT/recipes.log" 2>&1 || { cat "$OUT/recipes.log"; false; }
+result "README's failover recipes are the files the tests load" $?
 
 # Fresh builds, so that every file is compiled and checked.
 rm -rf "$OUT/stock-w1" "$OUT/stock-sparse"
@@ -162,8 +164,20 @@ report_integration() {	# NAME
 	done
 }
 
+# The failover tests' routers run Debian's daemons from a disk
+# (scripts/router-root.sh), with room for them; without it they fail.
+stock_mem=512 router_disk=
+if tests_need_routers ${GKA_ONLY:-$(integration_tests stock)}; then
+	if router_disk=$("$REPO_ROOT/scripts/router-root.sh"); then
+		stock_mem=1024
+	else
+		result "router root image (scripts/router-root.sh)" 1
+	fi
+fi
 start_integration debug "$debug_kernel" "$OUT/debug.cpio.gz" 1536
-start_integration stock "$stock_kernel" "$OUT/stock.cpio.gz" 512
+[ -z "$router_disk" ] || export GKA_DISK=$router_disk
+start_integration stock "$stock_kernel" "$OUT/stock.cpio.gz" $stock_mem
+unset GKA_DISK
 
 # Packaging: DKMS install into scratch trees and modprobe of that module in
 # a stock-kernel guest; make deb, and both .debs installed in a chroot.

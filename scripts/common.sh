@@ -91,3 +91,16 @@ split_shards() {
 	}
 	END { for (i = 1; i <= n; i++) print c[i] + 0, substr(s[i], 2) }'
 }
+
+# Whether any of TESTS (names, or comma-separated lists of them) has the
+# line "# gka-needs: routers": its guest needs the router root's disk
+# (GKA_DISK=$(scripts/router-root.sh)) and 1024 MB for the daemons.
+#   tests_need_routers TEST...
+tests_need_routers() {
+	local t
+	for t in $(echo "$@" | tr ',' ' '); do
+		grep -qsx '# gka-needs:.* routers\( .*\)\{0,1\}' \
+			"$REPO_ROOT/tests/integration/$t.sh" && return 0
+	done
+	return 1
+}

@@ -10,6 +10,11 @@
 #                                     depends on); print the headers' dir
 #   debian-chroot.sh --kver RELEASE   print that default KVER
 #   debian-chroot.sh --root RELEASE   print the root's directory
+#   debian-chroot.sh --path RELEASE   print where the root is or would be,
+#                                     making nothing
+#   --set router (before RELEASE): a router root instead of a build root:
+#   the routing daemons and network tools the failover tests run
+#   (scripts/router-root.sh makes the guest's disk of it); no headers.
 #
 # RELEASE: bullseye (5.10, gcc-10), bookworm (6.1, gcc-12), trixie (6.12,
 # gcc-14), sid, experimental (sid with experimental's sources; its
@@ -28,12 +33,27 @@ MIRROR=${GKA_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SECURITY=${GKA_DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
 # A build root: compiler, make, perl for W=1's kernel-doc, sparse for C=1.
 PKGS="build-essential perl sparse ca-certificates"
+set_name=
 
 mode=headers
-case "${1:-}" in
---kver) mode=kver; shift ;;
---root) mode=root; shift ;;
-esac
+while :; do
+	case "${1:-}" in
+	--kver) mode=kver; shift ;;
+	--root) mode=root; shift ;;
+	--path) mode=path; shift ;;
+	--set)
+		[ "${2:-}" = router ] || die "unknown set '${2:-}' (router)"
+		# What a router runs (FRR, BIRD, ifupdown, systemd-networkd) and
+		# what its tests look at it with.
+		PKGS="frr bird2 ifupdown systemd iproute2 procps iputils-ping nftables"
+		set_name=router-
+		shift 2
+		;;
+	*) break ;;
+	esac
+done
+# A router root has no headers to install.
+[ -z "$set_name" ] || [ "$mode" != headers ] || mode=root
 [ $# -ge 1 ] || die "usage: $0 [--kver|--root] RELEASE [KVER]"
 release=$1 kver=${2:-}
 
@@ -61,7 +81,11 @@ command -v debootstrap >/dev/null || die "debootstrap is not installed"
 
 key=$(printf '%s\n' "$release" "$sources" "$PKGS" "$(debootstrap --version)" |
 	sha256sum | cut -c1-12)
-root=$CACHE_ROOT/chroot/$release-$key
+root=$CACHE_ROOT/chroot/$release-$set_name$key
+if [ "$mode" = path ]; then
+	echo "$root"
+	exit 0
+fi
 mkdir -p "$CACHE_ROOT/chroot"
 
 # One at a time per root: make check builds for several kernels at once.

@@ -92,8 +92,11 @@ mkdir -p "$moddir/extra"
 # every "ip xfrm state add" with a real cipher fails ("Kernel was unable
 # to initialize cryptographic operations"). The kernel loads them by
 # alias (crypto-gcm, crypto-stdrng, ...), which depmod writes. nft's counter
-# is a module of its own on 5.10 (nft_counter), in nf_tables later. A module
-# built in, or absent from this kernel, is skipped.
+# is a module of its own on 5.10 (nft_counter), in nf_tables later. The
+# router root (a read-only ext4 disk under per-router overlays) needs
+# virtio's PCI transport and block driver, ext4 with the crc32c its
+# checksums ask for by name, and overlay. A module built in, or absent
+# from this kernel, is skipped.
 stock_modules=(
 	veth dummy ip_gre ip6_gre sch_netem vrf sch_fq
 	nf_tables nfnetlink_hook nft_counter
@@ -101,6 +104,7 @@ stock_modules=(
 	gcm ctr ghash_generic ghash_clmulni_intel seqiv echainiv authenc
 	aes_generic aesni_intel cryptd crypto_simd sha256_generic sha256_ssse3
 	cbc hmac drbg jitterentropy_rng sha512_generic sha512_ssse3
+	virtio_pci virtio_blk ext4 crc32c_generic crc32c_intel overlay
 )
 if [ -n "$stock_root" ]; then
 	for m in "${stock_modules[@]}"; do

@@ -11,6 +11,8 @@
 # the tests in the guest (GKA_NLFUZZ_SEED=N replays a fuzz run).
 # GKA_MEM=MB and GKA_SMP=N give the guest that much memory and that many
 # vCPUs instead of the flavour's default (512 or 1536 MB) and 2.
+# A run with a test that says "# gka-needs: routers" gets the router root
+# (scripts/router-root.sh: root and, once, the network) and 1024 MB.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=${GKA_OUT:-$REPO_ROOT/build}
@@ -53,6 +55,16 @@ mapfile -t tools < <(guest_tools)
 kos+=("${tools[@]}")
 "$REPO_ROOT/scripts/mkinitramfs.sh" "$OUT/quick-$flavour.cpio.gz" "$rel" \
 	"${extra[@]}" "${kos[@]}" 2>/dev/null
+case "$flavour" in
+stock | debug) kind=$flavour ;;
+*) kind=other ;;
+esac
+if [ "${GKA_MODE:-tests}" = tests ] &&
+	tests_need_routers "${2:-$(integration_tests "$kind")}"; then
+	GKA_DISK=$("$REPO_ROOT/scripts/router-root.sh")
+	export GKA_DISK
+	[ "$mem" -ge 1024 ] || mem=1024
+fi
 exec "$REPO_ROOT/scripts/run-guest.sh" "$kernel" "$OUT/quick-$flavour.cpio.gz" \
 	"$OUT/quick-$flavour.log" 1800 "${GKA_MEM:-$mem}" \
 	"gka.mode=${GKA_MODE:-tests} ${2:+gka.only=$2} ${GKA_GUEST_ENV:+gka.env=$GKA_GUEST_ENV}"

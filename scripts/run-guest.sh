@@ -4,10 +4,18 @@
 # the console to LOG, and fail if the guest did not report success or the
 # kernel complained anywhere in the console.
 #   run-guest.sh KERNEL INITRAMFS LOG TIMEOUT_S MEM_MB "extra cmdline"
+# GKA_DISK=IMAGE attaches IMAGE read-only as the guest's /dev/vda (the
+# router root, scripts/router-root.sh); read-only, so that guests side by
+# side share it.
 set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 kernel=$1 initrd=$2 logfile=$3 timeout_s=$4 mem=$5 cmdline=$6
+disk=()
+if [ -n "${GKA_DISK:-}" ]; then
+	[ -r "$GKA_DISK" ] || die "no disk image $GKA_DISK"
+	disk=(-drive "file=$GKA_DISK,if=virtio,format=raw,readonly=on")
+fi
 
 # Splats that fail a run whatever the tests said.
 SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KASAN|UBSAN|possible circular locking|inconsistent lock state|suspicious RCU usage|unreferenced object|Call Trace:|RCU detected stall|rcu_sched detected|hung_task|waiting for .* to become free'
@@ -45,7 +53,7 @@ take_slot() {
 timeout --foreground -k 10 "$timeout_s" \
 	qemu-system-x86_64 -accel tcg -machine q35 -cpu max -smp "${GKA_SMP:-2}" -m "$mem" \
 	-nographic -no-reboot -nic none -monitor none -serial stdio \
-	-kernel "$kernel" -initrd "$initrd" \
+	-kernel "$kernel" -initrd "$initrd" "${disk[@]}" \
 	-append "console=ttyS0,115200 panic=-1 oops=panic kasan_multi_shot loglevel=7 $cmdline" \
 	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$logfile"
 rc=${PIPESTATUS[0]}

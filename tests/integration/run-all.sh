@@ -19,6 +19,10 @@ for t in /tests/integration/t-*.sh; do
 		echo "GKA-TEST not ok $name"
 		failed=1
 	fi
+	# Routers' daemons a test left (lib-routers.sh), before their netns.
+	if [ -d /run/r ]; then
+		sh -c '. /tests/integration/lib-routers.sh && routers_end'
+	fi
 	netns_del_all
 	grep -q '^gre_keepalive ' /proc/modules && rmmod gre_keepalive
 done

@@ -79,6 +79,38 @@
  *	"received N in T ns" (first to last datagram) once COUNT arrived or
  *	TIMEOUT_MS passed without one.
  *
+ *   gka-wire stream DST PORT PPS DURATION_MS
+ *	Send a UDP stream to DST:PORT (IPv4 or IPv6): PPS datagrams a second
+ *	for DURATION_MS, each at its own time on an absolute schedule (a
+ *	late one goes at once and is counted; the schedule does not slip).
+ *	Each carries a magic, a stream id, its sequence number (from 0), the
+ *	stream's length and interval, and its send time (CLOCK_REALTIME ns,
+ *	the clock the module stamps transitions with). Prints
+ *	"sent N late N" at the end (late: sent an interval or more after its
+ *	time). SIGTERM or SIGINT ends it early: it then tells the receiver
+ *	how many it sent (an end datagram, three times).
+ *
+ *   gka-wire gaps PORT TIMEOUT_MS [live MS]
+ *	Receive such a stream on PORT (IPv6 socket, dual-stack), reading
+ *	each datagram's DSCP (IP_RECVTOS, IPV6_RECVTCLASS). Prints "ready"
+ *	once bound; ends TIMEOUT_MS after the last datagram, or once the
+ *	stream's last one (or its end datagram) arrived and what was missing
+ *	then was given a moment to arrive out of order. Then, in sequence
+ *	order (reordering
+ *	and duplicates tolerated):
+ *	  path seq=S ns=T dscp=D	the first datagram, then each whose DSCP
+ *				differs from the one before it (T: send time)
+ *	  gap first=S last=S lost=N from_ns=T to_ns=T
+ *				each run of missing datagrams; T: send times
+ *				of the last before and first after it (a
+ *				missing end is its scheduled time)
+ *	  total sent=N received=N dup=N reorder=N
+ *				reorder: arrived after a later one
+ *	live MS also prints, as they happen, "live path ..." at each change
+ *	of DSCP in arrival order and "live gap ..." at each jump in sequence
+ *	(what is missing then, which may still arrive), and "live
+ *	received=N dscp=D" every MS milliseconds (0: never).
+ *
  * Exit status 2 for a usage error, 3 for a local failure.
  */
 #include <arpa/inet.h>
@@ -91,6 +123,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +147,10 @@ static void bad_usage(void)
 		"       %s capture DEV UNTIL_ID TIMEOUT_MS [detail]\n"
 		"       %s timestamps\n"
 		"       %s blast DST PORT COUNT\n"
-		"       %s sink PORT COUNT TIMEOUT_MS\n",
-		prog, prog, prog, prog, prog, prog, prog, prog);
+		"       %s sink PORT COUNT TIMEOUT_MS\n"
+		"       %s stream DST PORT PPS DURATION_MS\n"
+		"       %s gaps PORT TIMEOUT_MS [live MS]\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -808,6 +843,347 @@ static int cmd_sink(int argc, char **argv)
 	return got == count ? 0 : 1;
 }
 
+/* stream and gaps: the payload, in network byte order. */
+#define STREAM_MAGIC	0x474b4153	/* "GKAS" */
+#define STREAM_END	0x474b4145	/* "GKAE": seq is how many were sent */
+#define STREAM_LEN	32		/* magic id seq count interval_ns send_ns */
+#define STREAM_MAX	16000000UL	/* datagrams in one stream */
+/* What gaps waits, after the last datagram, for ones overtaken on the way. */
+#define STREAM_LINGER_MS	200
+
+static void put64(__u8 *p, __u64 v)
+{
+	put32(p, (__u32)(v >> 32));
+	put32(p + 4, (__u32)v);
+}
+
+static __u64 get64(const __u8 *p)
+{
+	return (__u64)get32(p) << 32 | get32(p + 4);
+}
+
+static long long realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return timespec_ns(&ts);
+}
+
+/* DST (IPv4 or IPv6) and PORT into @ss; returns the address length. */
+static socklen_t parse_sockaddr(const char *s, const char *port,
+				struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	__u16 p = (__u16)parse_number(port, 65535);
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(p);
+		return sizeof(*sin);
+	}
+	if (inet_pton(AF_INET6, s, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(p);
+		return sizeof(*sin6);
+	}
+	fprintf(stderr, "%s: bad address '%s'\n", prog, s);
+	exit(2);
+}
+
+/* SIGTERM or SIGINT, held back until the stream looks for it. */
+static int stop_pending(void)
+{
+	sigset_t set;
+
+	return !sigpending(&set) &&
+	       (sigismember(&set, SIGTERM) || sigismember(&set, SIGINT));
+}
+
+static int cmd_stream(int argc, char **argv)
+{
+	sigset_t stop;
+	unsigned long pps, duration, count, n, late = 0, failed = 0;
+	long long start, due, interval;
+	struct sockaddr_storage dst;
+	__u8 pkt[STREAM_LEN] = { 0 };
+	struct timespec at;
+	int fd, i, last_err = 0;
+	socklen_t dlen;
+
+	if (argc != 6)
+		bad_usage();
+	dlen = parse_sockaddr(argv[2], argv[3], &dst);
+	pps = parse_number(argv[4], 1000000);
+	duration = parse_number(argv[5], 3600000);
+	count = pps * duration / 1000;
+	if (!pps || !count || count > STREAM_MAX) {
+		fprintf(stderr, "%s: a stream is 1 to %lu datagrams\n", prog,
+			STREAM_MAX);
+		return 2;
+	}
+	interval = 1000000000LL / (long long)pps;
+	fd = socket(dst.ss_family, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	put32(pkt, STREAM_MAGIC);
+	put32(pkt + 4, (__u32)(getpid() ^ realtime_ns()));
+	put32(pkt + 12, (__u32)count);
+	put64(pkt + 16, (__u64)interval);
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+
+	clock_gettime(CLOCK_MONOTONIC, &at);
+	start = timespec_ns(&at);
+	for (n = 0; n < count && !stop_pending(); n++) {
+		/* From the start, not from the last send: no drift. */
+		due = start + (long long)(n * 1000000000ULL / pps);
+		at.tv_sec = (time_t)(due / 1000000000LL);
+		at.tv_nsec = (long)(due % 1000000000LL);
+		sleep_until(&at);
+		if (now_ns() - due >= interval)
+			late++;
+		put32(pkt + 8, (__u32)n);
+		put64(pkt + 24, (__u64)realtime_ns());
+		/* Unreachable or a full queue: a loss for the receiver to count. */
+		if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+			   dlen) < 0) {
+			failed++;
+			last_err = errno;
+		}
+	}
+	if (n < count) {
+		put32(pkt, STREAM_END);
+		put32(pkt + 8, (__u32)n);
+		for (i = 0; i < 3; i++)
+			sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&dst,
+			       dlen);
+	}
+	close(fd);
+	printf("sent %lu late %lu\n", n, late);
+	if (failed)
+		fprintf(stderr, "%s: stream: %lu sends failed, the last: %s\n",
+			prog, failed, strerror(last_err));
+	return 0;
+}
+
+struct gaps {
+	__u32 id;
+	unsigned long count;	/* 0 until the first datagram */
+	unsigned long full;	/* as announced; count is less if it ended early */
+	long long interval;
+	long long *ns;		/* send time by sequence; 0: not received */
+	unsigned char *dscp;
+	unsigned long received, dup, reorder, top;
+	int live, live_dscp;
+};
+
+/* The DSCP of a datagram from its control messages; -1 if none came. */
+static int msg_dscp(struct msghdr *msg)
+{
+	struct cmsghdr *c;
+	int tclass;
+
+	for (c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS)
+			return *(unsigned char *)CMSG_DATA(c) >> 2;
+		if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_TCLASS) {
+			memcpy(&tclass, CMSG_DATA(c), sizeof(tclass));
+			return (tclass & 0xff) >> 2;
+		}
+	}
+	return -1;
+}
+
+/* One datagram of the stream; returns 1 if it was the stream's last. */
+static int gaps_take(struct gaps *g, const __u8 *p, size_t len, int dscp)
+{
+	unsigned long seq, count;
+
+	if (len != STREAM_LEN)
+		return 0;
+	seq = get32(p + 8);
+	count = get32(p + 12);
+	if (get32(p) == STREAM_END) {
+		if (!g->count || get32(p + 4) != g->id || count != g->full ||
+		    seq > g->count)
+			return 0;
+		g->count = seq;
+		return 1;
+	}
+	if (get32(p) != STREAM_MAGIC)
+		return 0;
+	if (!g->count) {
+		if (!count || count > STREAM_MAX || seq >= count)
+			return 0;
+		g->id = get32(p + 4);
+		g->count = count;
+		g->full = count;
+		g->interval = (long long)get64(p + 16);
+		g->ns = calloc(count, sizeof(*g->ns));
+		g->dscp = calloc(count, 1);
+		if (!g->ns || !g->dscp)
+			die("calloc");
+	}
+	/* Another stream's, or not one at all. */
+	if (get32(p + 4) != g->id || count != g->full || seq >= g->count)
+		return 0;
+	if (g->ns[seq]) {
+		g->dup++;
+		return 0;
+	}
+	g->ns[seq] = (long long)get64(p + 24);
+	g->dscp[seq] = (unsigned char)dscp;
+	if (g->received && seq < g->top)
+		g->reorder++;
+	if (g->live) {
+		if (!g->received || dscp != g->live_dscp)
+			printf("live path seq=%lu ns=%lld dscp=%d\n", seq,
+			       g->ns[seq], dscp);
+		if (g->received && seq > g->top + 1)
+			printf("live gap first=%lu last=%lu lost=%lu from_ns=%lld to_ns=%lld\n",
+			       g->top + 1, seq - 1, seq - g->top - 1,
+			       g->ns[g->top], g->ns[seq]);
+		fflush(stdout);
+		g->live_dscp = dscp;
+	}
+	if (!g->received || seq > g->top)
+		g->top = seq;
+	g->received++;
+	return seq == g->count - 1;
+}
+
+static void gaps_report(const struct gaps *g)
+{
+	unsigned long s, first, last;
+	long long from, to;
+	int dscp = -1;
+
+	for (s = 0; s < g->count; s++) {
+		if (g->ns[s] && g->dscp[s] != dscp) {
+			dscp = g->dscp[s];
+			printf("path seq=%lu ns=%lld dscp=%d\n", s, g->ns[s],
+			       dscp);
+		}
+	}
+	for (s = 0; g->received && s < g->count; s++) {
+		if (g->ns[s])
+			continue;
+		first = s;
+		while (s + 1 < g->count && !g->ns[s + 1])
+			s++;
+		last = s;
+		/* A missing end is when the schedule had it. */
+		if (first)
+			from = g->ns[first - 1];
+		else
+			from = g->ns[last + 1] - (long long)(last + 2) * g->interval;
+		if (last + 1 < g->count)
+			to = g->ns[last + 1];
+		else
+			to = from + (long long)(last - first + 2) * g->interval;
+		printf("gap first=%lu last=%lu lost=%lu from_ns=%lld to_ns=%lld\n",
+		       first, last, last - first + 1, from, to);
+	}
+	printf("total sent=%lu received=%lu dup=%lu reorder=%lu\n", g->count,
+	       g->received, g->dup, g->reorder);
+}
+
+static int cmd_gaps(int argc, char **argv)
+{
+	struct sockaddr_in6 addr = { .sin6_family = AF_INET6 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int)) * 2];
+		struct cmsghdr align;
+	} control;
+	long long now, end, beat = 0, wait;
+	unsigned long timeout, every = 0;
+	int fd, on = 1, off = 0, rcvbuf = 8 << 20, ending = 0;
+	struct gaps g = { 0 };
+	struct pollfd pfd;
+	struct msghdr msg;
+	struct iovec iov;
+	__u8 buf[64];
+	ssize_t n;
+
+	if (argc == 6 && !strcmp(argv[4], "live")) {
+		g.live = 1;
+		every = parse_number(argv[5], 3600000);
+	} else if (argc != 4) {
+		bad_usage();
+	}
+	addr.sin6_port = htons((__u16)parse_number(argv[2], 65535));
+	timeout = parse_number(argv[3], 3600000);
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd < 0)
+		die("socket");
+	/* A slow reader under a debug kernel must not make losses of its own. */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof(on)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on)))
+		die("setsockopt");
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		die("bind");
+	printf("ready\n");
+	fflush(stdout);
+
+	now = now_ns() / 1000000;
+	end = now + (long long)timeout;
+	if (every)
+		beat = now + (long long)every;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		now = now_ns() / 1000000;
+		if (every && now >= beat) {
+			printf("live received=%lu dscp=%d\n", g.received,
+			       g.received ? g.live_dscp : -1);
+			fflush(stdout);
+			beat += (long long)every;
+			continue;
+		}
+		if (now >= end)
+			break;
+		wait = end - now;
+		if (every && beat - now < wait)
+			wait = beat - now;
+		if (poll(&pfd, 1, (int)wait) < 0)
+			die("poll");
+		if (!(pfd.revents & POLLIN))
+			continue;
+		memset(&msg, 0, sizeof(msg));
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof(control.buf);
+		n = recvmsg(fd, &msg, 0);
+		if (n < 0)
+			die("recvmsg");
+		now = now_ns() / 1000000;
+		if (!ending)
+			end = now + (long long)timeout;
+		if (gaps_take(&g, buf, (size_t)n, msg_dscp(&msg)) && !ending) {
+			ending = 1;
+			if (timeout > STREAM_LINGER_MS)
+				end = now + STREAM_LINGER_MS;
+		}
+		if (g.count && g.received == g.count)
+			break;
+	}
+	close(fd);
+	gaps_report(&g);
+	return 0;
+}
+
 #define PROBES_MAX_ARGS	16
 
 static int cmd_probes(int argc, char **argv)
@@ -860,6 +1236,10 @@ int main(int argc, char **argv)
 		return cmd_blast(argc, argv);
 	if (!strcmp(argv[1], "sink"))
 		return cmd_sink(argc, argv);
+	if (!strcmp(argv[1], "stream"))
+		return cmd_stream(argc, argv);
+	if (!strcmp(argv[1], "gaps"))
+		return cmd_gaps(argc, argv);
 	bad_usage();
 	return 2;
 }

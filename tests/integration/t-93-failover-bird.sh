@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# gka-kernel: stock
+# gka-needs: routers
+# gka-cost: 45
+# Failover with BIRD 2's static routes, Debian's BIRD as on a router
+# (routers/bird-a.conf and -b.conf, verbatim): the far LAN through gre1
+# with "check link" at preference 200, through the backup at 100, IPv4
+# and IPv6. When keepalive (100 ms x 3, both ends) drops gre1's line
+# protocol, BIRD sees the link go (IFF_LOWER_UP) and withdraws the
+# tunnel's routes from the kernel; after recovery it reinstalls them. A
+# control route on A, 10.0.2.128/25 through gre1 without "check link",
+# stays on gre1 throughout: the check is off by default.
+. /tests/integration/lib-routers.sh
+
+I=100
+R=3
+PPS=1000
+CONTROL=10.0.2.128/25
+
+router_root
+failover_topology
+modprobe gre_keepalive || fatal "modprobe gre_keepalive"
+check "keepalive ${I} ms x $R on A" keepalive a gre1 $I $R
+check "keepalive ${I} ms x $R on B" keepalive b gre1 $I $R
+check "replies on A" wait_for 5000 ka_at_least a gre1 replies 2
+check "replies on B" wait_for 5000 ka_at_least b gre1 replies 2
+
+for ns in a b; do
+	router_add $ns
+	cp /tests/integration/routers/bird-$ns.conf /run/r/$ns/root/etc/bird/bird.conf
+done
+# The test's own: not part of the recipe.
+cat >> /run/r/a/root/etc/bird/bird.conf <<EOF2
+
+protocol static control4 {
+	ipv4;
+	route $CONTROL via $GRE_B4;
+}
+EOF2
+t0=$(now_ms)
+bird_start a
+bird_start b
+echo "  BIRD up on A and B in $(($(now_ms) - t0)) ms"
+
+# bird_via NS ADDR: the next hop and device of BIRD's best route to ADDR.
+bird_via() {
+	birdc "$1" show route for "$2" | sed -n 's/.*via \([^ ]*\) on \([^ ]*\).*/\1 \2/p' | head -1
+}
+bird_via_is() { [ "$(bird_via "$1" "$2")" = "$3" ]; }
+control_on_tunnel() { kernel_route_is a -4 $CONTROL $GRE_B4 gre1; }
+
+on_backup() {
+	check_eq "BIRD: the best route to hb through the backup" "$BK_B4 a1" "$(bird_via a $HB4)"
+	check_eq "BIRD (IPv6): the best route to hb through the backup" "$BK_B6 a1" "$(bird_via a $HB6)"
+	check "BIRD: tunnel4's route withdrawn (check link)" \
+		eval '! birdc a show route protocol tunnel4 | grep -q "$LANB4"'
+	check_eq "control, no check link: BIRD keeps it on gre1" "$GRE_B4 gre1" \
+		"$(bird_via a 10.0.2.130)"
+	check "control, no check link: the kernel route stays on gre1" control_on_tunnel
+	birdc a show route for $HB4 | sed 's/^/    BIRD: /'
+}
+on_tunnel() {
+	check_eq "BIRD: the best route to hb through gre1 again" "$GRE_B4 gre1" "$(bird_via a $HB4)"
+	check_eq "BIRD (IPv6): the best route to hb through gre1 again" "$GRE_B6 gre1" "$(bird_via a $HB6)"
+}
+
+check "BIRD: the best route to hb through gre1" \
+	wait_for 10000 bird_via_is a $HB4 "$GRE_B4 gre1"
+check "control: the kernel route on gre1" control_on_tunnel
+birdc a show route for $HB4 | sed 's/^/    BIRD: /'
+routers_cycle IPv4 $HB4 5001 on_backup on_tunnel
+grep -h 'gre1\|tunnel4' /run/r/a/root/var/log/bird.log | tail -8 | sed 's/^/    A: /'
+finish
