@@ -304,8 +304,8 @@ routers_cycle() {
 		[ $((${t_bk:-0} - t_down)) -le $((ROUTERS_REACT_MS * 1000000)) ]
 	loss=$(gap_loss "$t_cut" "$t_restore")
 	echo "  $name: failover loss: ${loss% *} packets, ${loss#* } ms"
-	check "$name: failover loss within I x (R + 1) + $ROUTERS_REACT_MS ms" \
-		[ "${loss#* }" -le $((I * (R + 1) + ROUTERS_REACT_MS)) ]
+	check "$name: failover loss within the bounds of detection and reaction" \
+		[ "${loss#* }" -le $((I * (R + 1) + 2 * ROUTERS_REACT_MS)) ]
 	check "$name: the failover lost something (the cut was real)" [ "${loss% *}" -gt 0 ]
 	loss=$(gap_loss "$t_restore" "$(now_ns)")
 	echo "  $name: recovery loss: ${loss% *} packets, ${loss#* } ms"
@@ -353,7 +353,10 @@ gap_first() {
 	}' $STREAM
 }
 
-# How long a daemon may take, from line down, to move the traffic: its
-# reaction under TCG, with room to spare, yet well below what a protocol
-# timer (OSPF's dead interval, BFD) would take.
+# How long a daemon may take, from line down, to move the traffic, and
+# how late the line may go down: room for a loaded host running make
+# check's emulated guests side by side (FRR moves it in 100-200 ms on a
+# quiet one), yet far below what a protocol timer (OSPF's 40 s dead
+# interval) would take. A daemon that does not react at all fails the
+# route and path checks, which wait 3 s.
 ROUTERS_REACT_MS=${ROUTERS_REACT_MS:-1000}
