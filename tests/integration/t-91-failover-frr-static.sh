@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # gka-kernel: stock
 # gka-needs: routers
-# gka-cost: 100
+# gka-cost: 80
 # Failover with FRR's staticd, Debian's FRR started as on a router
 # (routers/frr-static-a.conf and -b.conf, verbatim): the far LAN through
 # gre1 at distance 1, through the backup at 200, IPv4 and IPv6, with no

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # gka-kernel: stock
 # gka-needs: routers
-# gka-cost: 50
+# gka-cost: 45
 # Failover with BIRD 2's static routes, Debian's BIRD as on a router
 # (routers/bird-a.conf and -b.conf, verbatim): the far LAN through gre1
 # with "check link" at preference 200, through the backup at 100, IPv4
