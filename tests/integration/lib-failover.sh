@@ -112,7 +112,9 @@ stream_flowing() { grep -q '^live path ' $STREAM; }
 # stream_start SRC_NS DST_NS DST_ADDR PORT PPS DURATION_MS: the receiver in
 # DST_NS, then the stream from SRC_NS, both in the background; returns once
 # the first datagram arrived (1 if none did). The receiver's report goes to
-# the file $STREAM (see stream_wait).
+# the file $STREAM (see stream_wait). An EXIT trap ends what is left of
+# the stream if the test ends first (a test's own EXIT trap must call
+# stream_kill).
 stream_start() {
 	: > $STREAM
 	: > $STREAM_TX

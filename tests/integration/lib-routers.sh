@@ -102,7 +102,7 @@ frr_wait() {
 	local ns=$1 d
 	shift
 	for d in watchfrr zebra staticd "$@"; do
-		wait_for 60000 frr_running "$ns" "$d" ||
+		wait_for 60000 frr_running_slow "$ns" "$d" ||
 			{ cat /tmp/frr-$ns.start; fatal "$ns: FRR's $d started"; }
 	done
 	read -r d < /tmp/frr-$ns.t0
@@ -113,15 +113,18 @@ frr_wait() {
 	echo "  $ns: FRR's daemons up after $d ms, configured after $(($(now_ms) - KA)) ms"
 }
 
-# A daemon with its pid file and answering on its vty socket.
+# A daemon with its pid file and answering on its vty socket. frr_wait
+# asks every 100 ms: wait_for's own polling (an awk a look) would take
+# the starting daemons' CPU.
 frr_running() {
 	local pid
 	read -r pid 2>/dev/null < "/run/r/$1/root/run/frr/$2.pid" &&
 		[ -d "/proc/$pid" ] && [ -S "/run/r/$1/root/run/frr/$2.vty" ]
 }
+frr_running_slow() { frr_running "$@" && return 0; usleep 100000; return 1; }
 
 # watchfrr says all its daemons are up once it has sent them the config.
-# Asked every 200 ms: a vtysh costs the starting daemons CPU.
+# Asked every 200 ms: a vtysh costs the starting daemons CPU too.
 frr_configured() {
 	vtysh "$1" "show watchfrr" 2>/dev/null | grep -q 'phase: Idle' && return 0
 	usleep 200000
@@ -240,6 +243,13 @@ routes_on_backup() {
 		kernel_route_is b -4 $LANA4 $BK_A4 b1 && kernel_route_is b -6 $LANA6 $BK_A6 b1
 }
 
+# slowly CMD...: CMD, and if false a pause of 50 ms, for wait_for: its
+# own pace (5 ms, an awk a look) would take the CPU the daemons and the
+# stream need from a one-CPU guest, and change what is measured. What is
+# measured comes from the kernel (last_change_ns) and the stream's send
+# times, not from when a look saw it.
+slowly() { "$@" && return 0; usleep 50000; return 1; }
+
 # routers_cycle NAME DST PORT ON_BACKUP ON_TUNNEL: with the routers' daemons
 # running and keepalive $I ms x $R on gre1 at both ends, a stream of $PPS
 # from ha to DST, a cut, a restore; the kernel routes on both routers
@@ -247,40 +257,37 @@ routes_on_backup() {
 # change printed and bounded. ON_BACKUP and ON_TUNNEL (the test's) assert
 # what the daemons say once the routes have moved to the backup, and back.
 routers_cycle() {
-	local name=$1 dst=$2 t_cut t_down t_dead t_route t_bk t_restore t_up t_tun loss gap tr_a tr_b
+	local name=$1 dst=$2 t_cut t_down t_dead t_bk t_restore t_up t_tun loss gap tr_a tr_b
 	tr_a=$(ka a gre1 transitions)
 	tr_b=$(ka b gre1 transitions)
-	check "$name: routes through gre1 (A and B, IPv4 and IPv6)" wait_for 10000 routes_on_tunnel
+	check "$name: routes through gre1 (A and B, IPv4 and IPv6)" wait_for 10000 slowly routes_on_tunnel
 	stream_start ha hb "$dst" "$3" "$PPS" 60000 || fatal "$name: the stream flows"
-	check "$name: steady state, 2 s, line up" never_within 2000 carrier_is a gre1 0
+	check "$name: steady state, 2 s, line up" never_within 2000 slowly carrier_is a gre1 0
 	check_eq "$name: on the tunnel" $DSCP_TUNNEL "$(stream_live_dscp)"
 
 	t_cut=$(now_ns)
 	blackhole
-	check "$name: line protocol down on A" wait_for 3000 carrier_is a gre1 0
+	check "$name: line protocol down on A" wait_for 3000 slowly carrier_is a gre1 0
 	t_down=$(ka a gre1 last_change_ns)
-	check "$name: line protocol down on B" wait_for 3000 carrier_is b gre1 0
-	check "$name: routes through the backup (A and B, IPv4 and IPv6)" \
-		wait_for 3000 routes_on_backup
-	t_route=$(now_ns)
-	echo "  $name: routes seen on the backup $(((t_route - t_down) / 1000000)) ms after line down"
+	check "$name: line protocol down on B" wait_for 3000 slowly carrier_is b gre1 0
 	check "$name: the stream arrives through the backup" \
-		wait_for 3000 stream_live_is $DSCP_BACKUP
+		wait_for 3000 slowly stream_live_is $DSCP_BACKUP
+	check "$name: routes through the backup (A and B, IPv4 and IPv6)" \
+		wait_for 3000 slowly routes_on_backup
 	"$4"
 	# A second on the backup: longer than the failover loss may be, so
 	# that a route that never moved shows as a loss over the bound.
-	check "$name: the line stays down for 1 s" never_within 1000 carrier_is a gre1 1
+	check "$name: the line stays down for 1 s" never_within 1000 slowly carrier_is a gre1 1
 
 	t_restore=$(now_ns)
 	restore
-	check "$name: line protocol up on A" wait_for 3000 carrier_is a gre1 1
+	check "$name: line protocol up on A" wait_for 3000 slowly carrier_is a gre1 1
 	t_up=$(ka a gre1 last_change_ns)
-	check "$name: line protocol up on B" wait_for 3000 carrier_is b gre1 1
-	check "$name: routes through gre1 again (A and B, IPv4 and IPv6)" \
-		wait_for 5000 routes_on_tunnel
-	echo "  $name: routes seen on the tunnel $((($(now_ns) - t_up) / 1000000)) ms after line up"
+	check "$name: line protocol up on B" wait_for 3000 slowly carrier_is b gre1 1
 	check "$name: the stream arrives through the tunnel" \
-		wait_for 3000 stream_live_is $DSCP_TUNNEL
+		wait_for 3000 slowly stream_live_is $DSCP_TUNNEL
+	check "$name: routes through gre1 again (A and B, IPv4 and IPv6)" \
+		wait_for 3000 slowly routes_on_tunnel
 	"$5"
 	check "$name: the stream ends cleanly" stream_stop
 	stream_show
@@ -304,8 +311,8 @@ routers_cycle() {
 		[ $((${t_bk:-0} - t_down)) -le $((ROUTERS_REACT_MS * 1000000)) ]
 	loss=$(gap_loss "$t_cut" "$t_restore")
 	echo "  $name: failover loss: ${loss% *} packets, ${loss#* } ms"
-	check "$name: failover loss within I x (R + 1) + $ROUTERS_REACT_MS ms" \
-		[ "${loss#* }" -le $((I * (R + 1) + ROUTERS_REACT_MS)) ]
+	check "$name: failover loss within the bounds of detection and reaction" \
+		[ "${loss#* }" -le $((I * (R + 1) + 2 * ROUTERS_REACT_MS)) ]
 	check "$name: the failover lost something (the cut was real)" [ "${loss% *}" -gt 0 ]
 	loss=$(gap_loss "$t_restore" "$(now_ns)")
 	echo "  $name: recovery loss: ${loss% *} packets, ${loss#* } ms"
@@ -353,7 +360,10 @@ gap_first() {
 	}' $STREAM
 }
 
-# How long a daemon may take, from line down, to move the traffic: its
-# reaction under TCG, with room to spare, yet well below what a protocol
-# timer (OSPF's dead interval, BFD) would take.
+# How long a daemon may take, from line down, to move the traffic, and
+# how late the line may go down: room for a loaded host running make
+# check's emulated guests side by side (FRR moves it in 100-200 ms on a
+# quiet one), yet far below what a protocol timer (OSPF's 40 s dead
+# interval) would take. A daemon that does not react at all fails the
+# route and path checks, which wait 3 s.
 ROUTERS_REACT_MS=${ROUTERS_REACT_MS:-1000}

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # gka-kernel: stock
 # gka-needs: routers
-# gka-cost: 60
+# gka-cost: 80
 # Failover with FRR's staticd, Debian's FRR started as on a router
 # (routers/frr-static-a.conf and -b.conf, verbatim): the far LAN through
 # gre1 at distance 1, through the backup at 200, IPv4 and IPv6, with no
@@ -46,7 +46,10 @@ done
 # has_route NS ip|ipv6 PREFIX "LINE": zebra shows that route (frr_routes).
 has_route() { frr_routes "$1" "$2" "$3" | grep -qx "$4"; }
 
+zebra_gre1() { vtysh a "show interface gre1" | grep -q "line protocol is $1"; }
+
 on_backup() {
+	check "zebra: gre1 up, line protocol down" zebra_gre1 down
 	check "zebra: the backup (distance 200) selected and in the FIB" \
 		has_route a ip $LANB4 "static 200 1 1 $BK_B4%a1:active"
 	# staticd withdraws a route whose nexthop zebra cannot resolve.
@@ -59,6 +62,7 @@ on_backup() {
 	frr_routes a ip $LANB4 | sed 's/^/    zebra: /'
 }
 on_tunnel() {
+	check "zebra: gre1 line protocol up again" zebra_gre1 up
 	check "zebra: the route through gre1 selected and in the FIB again" \
 		has_route a ip $LANB4 "static 1 1 1 $GRE_B4%gre1:active"
 	check "zebra (IPv6): the route through gre1 selected and in the FIB again" \
@@ -70,6 +74,6 @@ on_tunnel() {
 check "zebra: the route through gre1 selected and in the FIB" \
 	wait_for 10000 has_route a ip $LANB4 "static 1 1 1 $GRE_B4%gre1:active"
 frr_routes a ip $LANB4 | sed 's/^/    zebra: /'
+check "zebra: gre1 line protocol up" zebra_gre1 up
 routers_cycle IPv4 $HB4 5001 on_backup on_tunnel
-grep -h 'gre1' /run/r/a/root/var/log/frr/frr.log | tail -8 | sed 's/^/    A: /'
 finish

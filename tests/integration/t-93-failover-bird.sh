@@ -48,9 +48,15 @@ bird_via() {
 	birdc "$1" show route for "$2" | sed -n 's/.*via \([^ ]*\) on \([^ ]*\).*/\1 \2/p' | head -1
 }
 bird_via_is() { [ "$(bird_via "$1" "$2")" = "$3" ]; }
+# bird_link NS: BIRD's link state of gre1 (LinkUp, LinkDown), whatever
+# its admin state (AdminUp) says.
+bird_link() { birdc "$1" show interfaces | grep -A1 '^gre1 ' | grep -o 'Link[A-Za-z]*'; }
 control_on_tunnel() { kernel_route_is a -4 $CONTROL $GRE_B4 gre1; }
 
 on_backup() {
+	check_eq "BIRD: gre1's link down" LinkDown "$(bird_link a)"
+	check "BIRD: gre1 itself still up (AdminUp)" \
+		eval 'birdc a show interfaces | grep -A1 "^gre1 up" | grep -q AdminUp'
 	check_eq "BIRD: the best route to hb through the backup" "$BK_B4 a1" "$(bird_via a $HB4)"
 	check_eq "BIRD (IPv6): the best route to hb through the backup" "$BK_B6 a1" "$(bird_via a $HB6)"
 	check "BIRD: tunnel4's route withdrawn (check link)" \
@@ -61,6 +67,7 @@ on_backup() {
 	birdc a show route for $HB4 | sed 's/^/    BIRD: /'
 }
 on_tunnel() {
+	check_eq "BIRD: gre1's link up again" LinkUp "$(bird_link a)"
 	check_eq "BIRD: the best route to hb through gre1 again" "$GRE_B4 gre1" "$(bird_via a $HB4)"
 	check_eq "BIRD (IPv6): the best route to hb through gre1 again" "$GRE_B6 gre1" "$(bird_via a $HB6)"
 }
@@ -69,6 +76,7 @@ check "BIRD: the best route to hb through gre1" \
 	wait_for 10000 bird_via_is a $HB4 "$GRE_B4 gre1"
 check "control: the kernel route on gre1" control_on_tunnel
 birdc a show route for $HB4 | sed 's/^/    BIRD: /'
+check_eq "BIRD: gre1's link up" LinkUp "$(bird_link a)"
+birdc a show interfaces | grep -A1 '^gre1 ' | sed 's/^/    BIRD: /'
 routers_cycle IPv4 $HB4 5001 on_backup on_tunnel
-grep -h 'gre1\|tunnel4' /run/r/a/root/var/log/bird.log | tail -8 | sed 's/^/    A: /'
 finish
