@@ -21,9 +21,14 @@ R=3
 # keepalive 500 ms x 3: what it checks there is the same path under
 # KASAN, lockdep and kmemleak; the timing is the other kernels' to check.
 PPS=1000
+# How soon after line down the first datagram takes the backup: the route
+# moves at once, but the sender's own stalls count too, and a debug guest
+# stalls it for most of a second.
+SWITCH_MS=500
 if [ -e /sys/kernel/debug/kmemleak ]; then
 	PPS=100
 	I=500
+	SWITCH_MS=2000
 fi
 
 failover_topology
@@ -163,8 +168,8 @@ failover_cycle() {
 	t_bk=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
 	check "$name: traffic on the backup" [ -n "$t_bk" ]
 	echo "  $name: first datagram on the backup $(((${t_bk:-0} - t_down) / 1000000)) ms after line down"
-	check "$name: on the backup within 500 ms of line down" \
-		[ $((${t_bk:-0} - t_down)) -le 500000000 ]
+	check "$name: on the backup within $SWITCH_MS ms of line down" \
+		[ $((${t_bk:-0} - t_down)) -le $((SWITCH_MS * 1000000)) ]
 	loss=$(stream_loss "$t_cut" "$t_restore")
 	echo "  $name: failover loss: ${loss% *} packets, ${loss#* } ms"
 	check "$name: failover loss within I x (R + 1) + 1300 ms" \
