@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# gka-cost: 100
+# gka-cost: 120
 # Failover with the plain kernel: floating static routes on A and B (the
 # far LAN through gre1 at metric 10, through the backup at metric 100),
 # keepalive 100 ms x 3 on both ends (500 ms x 3 on the debug kernel), a
