@@ -170,7 +170,7 @@ summary keepalive "line down" "on backup" "failover loss" "recovery loss"
 summary "" "after cut" "after down" "packets / ms" "packets / ms"
 printf '%s' "$SUMMARY" | sed 's/^/demo| /'
 echo "demo| Kernel floating routes, ignore_routes_with_linkdown; a stream of 1000 datagrams"
-echo "demo| a second from ha to hb. Times come from the datagrams' send times: a guest"
-echo "demo| under emulation falls behind that schedule and catches up, so a packet"
-echo "demo| count may differ from the milliseconds it covers."
+echo "demo| a second from ha to hb. Times come from the datagrams' send times; a guest"
+echo "demo| under emulation cannot always keep that schedule and skips what it missed,"
+echo "demo| so a packet count can be lower than the milliseconds it covers."
 finish

@@ -82,7 +82,9 @@
  *   gka-wire stream DST PORT PPS DURATION_MS
  *	Send a UDP stream to DST:PORT (IPv4 or IPv6): PPS datagrams a second
  *	for DURATION_MS, each at its own time on an absolute schedule (a
- *	late one goes at once and is counted; the schedule does not slip).
+ *	late one goes at once and is counted, and the times it missed are
+ *	skipped, not caught up in a burst: the schedule does not slip, and
+ *	a datagram lost stands for at most 1/PPS s).
  *	Each carries a magic, a stream id, its sequence number (from 0), the
  *	stream's length and interval, and its send time (CLOCK_REALTIME ns,
  *	the clock the module stamps transitions with). Prints
@@ -905,8 +907,8 @@ static int stop_pending(void)
 static int cmd_stream(int argc, char **argv)
 {
 	sigset_t stop;
-	unsigned long pps, duration, count, n, late = 0, failed = 0;
-	long long start, due, interval;
+	unsigned long pps, duration, count, n, slot, next, late = 0, failed = 0;
+	long long start, due, now, interval;
 	struct sockaddr_storage dst;
 	__u8 pkt[STREAM_LEN] = { 0 };
 	struct timespec at;
@@ -940,14 +942,18 @@ static int cmd_stream(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &at);
 	start = timespec_ns(&at);
-	for (n = 0; n < count && !stop_pending(); n++) {
+	for (n = 0, slot = 0; slot < count && !stop_pending(); n++) {
 		/* From the start, not from the last send: no drift. */
-		due = start + (long long)(n * 1000000000ULL / pps);
+		due = start + (long long)(slot * 1000000000ULL / pps);
 		at.tv_sec = (time_t)(due / 1000000000LL);
 		at.tv_nsec = (long)(due % 1000000000LL);
 		sleep_until(&at);
-		if (now_ns() - due >= interval)
+		now = now_ns();
+		if (now - due >= interval)
 			late++;
+		next = (unsigned long)((unsigned long long)(now - start) * pps /
+				       1000000000ULL) + 1;
+		slot = next > slot + 1 ? next : slot + 1;
 		put32(pkt + 8, (__u32)n);
 		put64(pkt + 24, (__u64)realtime_ns());
 		/* Unreachable or a full queue: a loss for the receiver to count. */
