@@ -85,7 +85,7 @@ cpu_window() {	# CFG
 	f1=$(($(count a "$ADJ_DOWN") + $(ka a gre1 transitions)))
 	echo "$s0 $s1" | awk -v cfg="$1" -v ns=$((t1 - t0)) -v probes=$((p1 - p0)) -v false=$((f1 - f0)) \
 		-v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" '{
-		printf "BENCH-FO cpu cfg=%s secs=%.1f bfdd_ns=%d busy_ticks=%d sys_ticks=%d softirq_ticks=%d timer=%d hrtimer=%d net_rx=%d probes_a=%d hz=%d false_alarms=%d\n",
+		printf "BENCH-FO cpu cfg=%s secs=%.1f bfdd_ns=%.0f busy_ticks=%d sys_ticks=%d softirq_ticks=%d timer=%d hrtimer=%d net_rx=%d probes_a=%d hz=%d false_alarms=%d\n",
 			cfg, ns / 1e9, $8 - $1, $9 - $2, $10 - $3, $11 - $4, $12 - $5, $13 - $6, $14 - $7, probes, hz, false }'
 }
 
