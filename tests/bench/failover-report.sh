@@ -128,8 +128,10 @@ END {
 			continue
 		l = cpu[c]
 		s = kv(l, "secs")
-		printf "| %s | %.3f | %.2f | %.0f | %.1f | %s |\n", label[c],
-			kv(l, "bfdd_ns") / 1e6 / s,
+		# Runs before the fix printed bfdd_ns with %d: over 2^31 it
+		# reads -2^31, and all that is known is that it was more.
+		v = kv(l, "bfdd_ns") < 0 ? sprintf("> %.1f", 2147.483648 / s) : sprintf("%.3f", kv(l, "bfdd_ns") / 1e6 / s)
+		printf "| %s | %s | %.2f | %.0f | %.1f | %s |\n", label[c], v,
 			(kv(l, "busy_ticks") / s - bbusy) * 1000 / hz,
 			(kv(l, "timer") + kv(l, "hrtimer") + kv(l, "net_rx")) / s - bsirq,
 			kv(l, "probes_a") / s, kv(l, "false_alarms")
