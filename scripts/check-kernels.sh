@@ -114,6 +114,8 @@ run_shard() {	# NAME RELEASE SECONDS TESTS
 	log "guest $1 ($k): $(($(date +%s) - t0)) s${GKA_SLOTS:+ with its wait for a slot}"
 }
 
+# No earlier run's console or status is read as this one's.
+rm -f "$out"/guest-*.log "$out"/guest-*.status
 # With make check's slots, every shard waits in their queue at once.
 at_a_time=2
 [ -z "${GKA_SLOTS:-}" ] || at_a_time=${#shards[@]}
@@ -127,7 +129,7 @@ done
 wait
 
 for s in "${shards[@]}"; do
-	read -r name r _ <<<"$s"
+	read -r name r _ list <<<"$s"
 	k=${kver[$r]}
 	logf=$out/guest-$name.log
 	while read -r t; do
@@ -139,7 +141,13 @@ for s in "${shards[@]}"; do
 			grep -a '  not ok - ' >&2
 	done < <(grep -ao 'GKA-TEST not ok .*' "$logf")
 	grep -aq 'GKA-TEST ' "$logf" || not_ok "$k ($name): integration tests ran"
-	if [ "$(cat "$out/guest-$name.status")" = 0 ]; then
+	# A test of the shard's list without its line did not run to its end.
+	for t in ${list//,/ }; do
+		grep -aqE "GKA-TEST (not )?ok $t( |\$)" "$logf" ||
+			not_ok "$k ($name): $t reported a result"
+	done
+	# No status: the shard's job died before its guest ended.
+	if [ "$(cat "$out/guest-$name.status" 2>/dev/null)" = 0 ]; then
 		ok "$k ($name): guest clean (no splat)"
 	else
 		not_ok "$k ($name): guest clean (no splat)"

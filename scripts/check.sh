@@ -113,9 +113,12 @@ mkdir -p "$GKA_SLOTS"
 for i in $(seq "$JOBS"); do : > "$GKA_SLOTS/slot.$i"; done
 guests_t0=$(date +%s)
 
-# KUnit on the debug kernel.
+# KUnit on the debug kernel: one CPU, as every guest in a slot (no KUnit
+# test starts a thread of its own). No result of an earlier run is left
+# to be read as this one's.
+rm -f "$OUT/kunit.status" "$OUT/kunit.log" "$OUT/kunit.ktap" "$OUT/kunit-summary.log"
 {
-	GKA_GUEST_COST=40 "$REPO_ROOT/scripts/run-guest.sh" "$debug_kernel" \
+	GKA_SMP=1 GKA_GUEST_COST=40 "$REPO_ROOT/scripts/run-guest.sh" "$debug_kernel" \
 		"$OUT/debug.cpio.gz" "$OUT/kunit.log" 600 1024 "gka.mode=kunit" > /dev/null
 	echo $? > "$OUT/kunit.status"
 } &
@@ -131,16 +134,24 @@ integration_shard() {	# NAME KERNEL INITRAMFS MEM TESTS
 }
 
 report_shard() {	# NAME
-	local log=$OUT/integration-$1.log t
-	grep -E 'GKA-TEST|  (not )?ok - |assertions' "$log"
+	local log=$OUT/integration-$1.log t st
+	grep -aE 'GKA-TEST|  (not )?ok - |assertions' "$log"
 	while read -r t; do
 		result "$1: ${t#* ok }" 0
-	done < <(grep -o 'GKA-TEST ok .*' "$log")
+	done < <(grep -ao 'GKA-TEST ok .*' "$log")
 	while read -r t; do
 		result "$1: ${t#* not ok }" 1
-	done < <(grep -o 'GKA-TEST not ok .*' "$log")
-	grep -q 'GKA-TEST ' "$log" || result "$1: integration tests ran" 1
-	result "$1 guest clean (no splat, no leak)" "$(cat "$OUT/integration-$1.status")"
+	done < <(grep -ao 'GKA-TEST not ok .*' "$log")
+	grep -aq 'GKA-TEST ' "$log" || result "$1: integration tests ran" 1
+	# A test of the shard's list without its line did not run to its
+	# end: the guest died, timed out or never started.
+	for t in $(tr ',' ' ' < "$OUT/integration-$1.tests"); do
+		grep -aqE "GKA-TEST (not )?ok $t( |\$)" "$log" ||
+			result "$1: $t reported a result" 1
+	done
+	# No status: the shard's job died before its guest ended.
+	st=$(cat "$OUT/integration-$1.status" 2>/dev/null) || st=1
+	result "$1 guest clean (no splat, no leak)" "${st:-1}"
 }
 
 # Two shards a kernel: each takes a slot, the debug kernel's longest first.
@@ -148,19 +159,23 @@ start_integration() {	# NAME KERNEL INITRAMFS MEM
 	local tests cost shard i=0
 	tests=$(integration_tests "$1")
 	[ -n "${GKA_ONLY:-}" ] && tests=$(echo "$GKA_ONLY" | tr ',' '\n')
-	rm -f "$OUT/integration-$1"-*.log "$OUT/integration-$1"-*.status
+	rm -f "$OUT/integration-$1"-*.log "$OUT/integration-$1"-*.status \
+		"$OUT/integration-$1"-*.tests
 	while read -r cost shard; do
 		i=$((i + 1))
 		[ -n "$shard" ] || continue
+		# What the report holds the shard to.
+		echo "$shard" > "$OUT/integration-$1-$i.tests"
 		GKA_GUEST_COST=$cost integration_shard "$1-$i" "$2" "$3" "$4" "$shard" &
 	done < <(split_shards 2 "$1" $tests)
 }
 
 report_integration() {	# NAME
 	local st
-	for st in "$OUT/integration-$1"-*.status; do
+	for st in "$OUT/integration-$1"-*.tests; do
+		[ -e "$st" ] || continue
 		st=${st##*/integration-}
-		report_shard "${st%.status}"
+		report_shard "${st%.tests}"
 	done
 }
 
@@ -181,9 +196,10 @@ unset GKA_DISK
 
 # Packaging: DKMS install into scratch trees and modprobe of that module in
 # a stock-kernel guest; make deb, and both .debs installed in a chroot.
-# Its guest, of seconds, runs beside the others rather than after them
-# all, so that the host's work after it is done early too.
-GKA_SLOTS='' "$REPO_ROOT/scripts/check-packaging.sh" "$OUT/packaging" \
+# Its guest, of seconds, queues with the cost of the host's work that
+# waits for it too (make deb, the chroot: about 5 minutes), so that this
+# work is not left for the end.
+GKA_GUEST_COST=300 "$REPO_ROOT/scripts/check-packaging.sh" "$OUT/packaging" \
 	"$REPO_ROOT/tool/gre-keepalive" > "$OUT/packaging.out" 2>"$OUT/packaging.log" &
 
 # Every kernel Debian ships (5.10 to 7.3-rc): the module built with W=1 and
@@ -197,7 +213,7 @@ wait
 log "guests and the stages beside them: $(($(date +%s) - guests_t0)) s"
 
 # kunit.py from the source tree reads the KTAP.
-guest=$(cat "$OUT/kunit.status")
+guest=$(cat "$OUT/kunit.status" 2>/dev/null) || guest=1
 "$REPO_ROOT/scripts/ktap-extract.sh" "$OUT/kunit.log" > "$OUT/kunit.ktap"
 python3 "$dk/tools/testing/kunit/kunit.py" parse "$OUT/kunit.ktap" \
 	> "$OUT/kunit-summary.log" 2>&1

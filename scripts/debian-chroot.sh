@@ -76,16 +76,17 @@ deb $MIRROR experimental main"
 *) die "unknown release $release (bullseye, bookworm, trixie, sid, experimental)" ;;
 esac
 
-[ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot)"
 command -v debootstrap >/dev/null || die "debootstrap is not installed"
 
 key=$(printf '%s\n' "$release" "$sources" "$PKGS" "$(debootstrap --version)" |
 	sha256sum | cut -c1-12)
 root=$CACHE_ROOT/chroot/$release-$set_name$key
+# Without root: router-root.sh finds a made image by it.
 if [ "$mode" = path ]; then
 	echo "$root"
 	exit 0
 fi
+[ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot)"
 mkdir -p "$CACHE_ROOT/chroot"
 
 # One at a time per root: make check builds for several kernels at once.

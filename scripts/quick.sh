@@ -12,7 +12,7 @@
 # GKA_MEM=MB and GKA_SMP=N give the guest that much memory and that many
 # vCPUs instead of the flavour's default (512 or 1536 MB) and 2.
 # A run with a test that says "# gka-needs: routers" gets the router root
-# (scripts/router-root.sh: root and, once, the network) and 1024 MB.
+# (scripts/router-root.sh; root and the network to make it, once) and 1024 MB.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 OUT=${GKA_OUT:-$REPO_ROOT/build}

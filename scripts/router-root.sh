@@ -9,8 +9,10 @@
 # Made once from debian-chroot.sh's router root (debootstrap, then the
 # packages with no daemon started), under
 # $CACHE_ROOT/router-root-KEY.img, KEY as the chroot's plus this image's
-# recipe; /gka-versions in it lists what was installed. Callers side by
-# side wait for one build. Needs root and, the first time, the network.
+# recipe; /gka-versions in it lists what was installed; made again when
+# the root was made again since. Callers side by side wait for one build.
+# A made image needs nothing more; making one needs root and, the first
+# time, the network.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -18,6 +20,21 @@ RELEASE=bookworm
 # Bump when what goes from the root into the image changes.
 RECIPE="image 1: ext4 256M, no journal; without apt lists, docs, man, locales"
 SIZE=256M
+
+chroot_dir=$("$REPO_ROOT/scripts/debian-chroot.sh" --set router --path "$RELEASE")
+key=$(printf '%s\n' "$(basename "$chroot_dir")" "$RECIPE" | sha256sum | cut -c1-12)
+img=$CACHE_ROOT/router-root-$key.img
+ready=$img.gka-ready
+
+# Made, and of the root as it is now.
+current() {
+	[ -e "$ready" ] && [ -e "$chroot_dir/.gka-ready" ] &&
+		! [ "$chroot_dir/.gka-ready" -nt "$ready" ]
+}
+if current; then
+	echo "$img"
+	exit 0
+fi
 
 [ "$(id -u)" = 0 ] || die "needs root (debootstrap, chroot, mke2fs -d)"
 
@@ -35,19 +52,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 		die "apt-get install ${missing[*]} failed"
 fi
 
-chroot_dir=$("$REPO_ROOT/scripts/debian-chroot.sh" --set router --path "$RELEASE")
-key=$(printf '%s\n' "$(basename "$chroot_dir")" "$RECIPE" | sha256sum | cut -c1-12)
-img=$CACHE_ROOT/router-root-$key.img
-ready=$img.gka-ready
-
-if [ ! -e "$ready" ]; then
-	mkdir -p "$CACHE_ROOT"
-	# One build; the others wait for it and find it made.
-	exec 9>"$img.lock"
-	flock 9
-fi
-if [ ! -e "$ready" ]; then
-	root=$("$REPO_ROOT/scripts/debian-chroot.sh" --set router --root "$RELEASE")
+mkdir -p "$CACHE_ROOT"
+# One build; the others wait for it and find it made.
+exec 9>"$img.lock"
+flock 9
+# The root first (made if need be), to compare the image with.
+root=$("$REPO_ROOT/scripts/debian-chroot.sh" --set router --root "$RELEASE")
+if ! current; then
+	rm -f "$ready"
 	blog=$img.log
 	log "router root image $img from $root (once; log $blog)"
 	chroot "$root" dpkg-query -W frr bird2 ifupdown systemd iproute2 nftables \

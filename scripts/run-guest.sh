@@ -11,6 +11,9 @@ set -uo pipefail
 . "$(dirname "$0")/common.sh"
 
 kernel=$1 initrd=$2 logfile=$3 timeout_s=$4 mem=$5 cmdline=$6
+# Emptied first: a run that ends before its guest starts leaves no older
+# run's console to be read as its own.
+: > "$logfile"
 disk=()
 if [ -n "${GKA_DISK:-}" ]; then
 	[ -r "$GKA_DISK" ] || die "no disk image $GKA_DISK"
@@ -25,25 +28,46 @@ SPLAT_RE='BUG:|WARNING:|Oops|general protection fault|Kernel panic|kernel BUG|KA
 # the guest that has it. Waiting guests go in order of GKA_GUEST_COST
 # (the seconds they are expected to run), the longest first, so that
 # the last to run are the short ones; the wait is not the guest's time.
+# A guest that has no slot after GKA_SLOT_WAIT seconds (7200: a make
+# check's guests take well under that, even on a shared machine) fails.
+#
+# A waiter is its file wait.COST.TIME.PID.START, START the process's start
+# time (field 22 of /proc/PID/stat), so that a dead waiter's PID, reused
+# by the kernel, is not taken for a live waiter.
+start_time() {	# PID
+	local s f
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r -a f <<<"${s##*) }"
+	echo "${f[19]}"
+}
 take_slot() {
-	local w s first
-	me=$GKA_SLOTS/wait.$(printf '%06d' $((999999 - ${GKA_GUEST_COST:-0}))).$(date +%s%N).$$
-	: > "$me"
+	local w s pid first deadline=$((SECONDS + ${GKA_SLOT_WAIT:-7200}))
+	me=$GKA_SLOTS/wait.$(printf '%06d' $((999999 - ${GKA_GUEST_COST:-0}))).$(date +%s%N).$$.$(start_time $$)
 	# Global: the trap runs after take_slot has returned.
 	trap 'rm -f "$me"' EXIT
 	while :; do
+		# Made again if it went (a make check started on the same
+		# build directory empties it), in its place in the queue.
+		[ -e "$me" ] || : 2>/dev/null > "$me"
 		first=
-		for w in $(cd "$GKA_SLOTS" && ls wait.* 2>/dev/null | sort); do
+		for w in $(cd "$GKA_SLOTS" 2>/dev/null && ls wait.* 2>/dev/null | sort); do
+			pid=${w%.*} pid=${pid##*.}
 			# A waiter killed before its turn gives it up.
-			if kill -0 "${w##*.}" 2>/dev/null; then first=$w; break; fi
+			if [ "$(start_time "$pid")" = "${w##*.}" ]; then first=$w; break; fi
 			rm -f "$GKA_SLOTS/$w"
 		done
 		if [ "$GKA_SLOTS/$first" = "$me" ]; then
 			for s in "$GKA_SLOTS"/slot.*; do
-				exec 9>"$s"
+				[ -e "$s" ] || continue
+				exec 9>"$s" || continue
 				flock -n 9 && { rm -f "$me"; return 0; }
 				exec 9>&-
 			done
+		fi
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			log "no guest slot in $GKA_SLOTS after ${GKA_SLOT_WAIT:-7200}s; giving up"
+			echo "run-guest.sh: no guest slot after ${GKA_SLOT_WAIT:-7200}s" >> "$logfile"
+			exit 1
 		fi
 		sleep 1
 	done
