@@ -9,15 +9,17 @@
 #
 # The whole suite on the oldest and the newest (bookworm's 6.1 is make
 # check's own stock run), a smoke test on those between: keepalive and
-# reflection over IPv4 and IPv6, and the probes' marking, which is where
-# the compat layer's choices show. Every guest is a single-CPU shard, two
+# reflection over IPv4 and IPv6, the probes' marking, which is where
+# the compat layer's choices show, and the kernel's own failover
+# (ignore_routes_with_linkdown, whose "all" differs by version). Every guest is a single-CPU shard, two
 # at a time (or as many as GKA_SLOTS lets, make check's guest slots: see
 # run-guest.sh). Settings (environment):
 #   GKA_RELEASES     releases built     (bullseye bookworm trixie sid experimental)
 #   GKA_FULL         whole suite on     (bullseye experimental)
 #   GKA_SMOKE        smoke test on      (trixie sid)
 #   GKA_SMOKE_TESTS  the smoke test     (t-10-tunnel-traffic,t-30-keepalive-blackhole,
-#                                        t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre)
+#                                        t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre,
+#                                        t-90-failover-kernel)
 #
 # Prints "GKA-CHECK ok NAME" / "GKA-CHECK not ok NAME" lines on stdout;
 # logs go to OUTDIR, progress to stderr. Nothing is loaded into this
@@ -32,7 +34,7 @@ bins=("$@")
 releases=${GKA_RELEASES:-bullseye bookworm trixie sid experimental}
 full=${GKA_FULL-bullseye experimental}
 smoke=${GKA_SMOKE-trixie sid}
-smoke_tests=${GKA_SMOKE_TESTS:-t-10-tunnel-traffic,t-30-keepalive-blackhole,t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre}
+smoke_tests=${GKA_SMOKE_TESTS:-t-10-tunnel-traffic,t-30-keepalive-blackhole,t-35-probe-marking,t-50-reflect,t-52-keepalive-ip6gre,t-90-failover-kernel}
 mkdir -p "$out"
 
 ok() { echo "GKA-CHECK ok $1"; }
