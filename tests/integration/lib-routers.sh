@@ -205,20 +205,41 @@ router_kill() {
 	wait_for 10000 router_idle "$1"
 }
 
-# Every router's processes killed, its mounts undone, its files gone.
+# mounted_under DIR: the mount points at DIR or under it.
+mounted_under() {
+	awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts
+}
+
+# Every router's processes killed, its mounts undone, its files gone; 1,
+# with what is left noted in $ROUTERS_LEFT (run-all.sh fails the test),
+# if a process or a mount survived. Nothing is removed under a mount: one
+# left would be /dev's bind mount, and rm would go on into the guest's
+# own /dev.
+ROUTERS_LEFT=/run/routers-left
 routers_end() {
-	local r ns m
+	local r ns m left st=0
 	for r in /run/r/*; do
 		[ -d "$r" ] || continue
 		ns=${r#/run/r/}
-		router_kill "$ns" || echo "  $ns: processes left: $(router_pids "$ns")"
+		left=
+		router_kill "$ns" || left="processes $(router_pids "$ns" | tr '\n' ' ')"
 		for m in sys dev proc ''; do
-			umount "$r/root/$m" 2>/dev/null
+			m=$r/root${m:+/$m}
+			[ -n "$(mounted_under "$m")" ] || continue
+			# Lazily if busy: detached, then nothing under it is ours.
+			umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 		done
+		m=$(mounted_under "$r" | tr '\n' ' ')
+		[ -z "$m" ] || left="$left mounts $m"
+		if [ -n "$left" ]; then
+			echo "  $ns: left: $left" | tee -a $ROUTERS_LEFT
+			st=1
+			continue
+		fi
 		rm -rf "$r"
 	done
 	rmdir /run/r 2>/dev/null
-	return 0
+	return $st
 }
 
 # kernel_route_is NS -4|-6 PREFIX VIA DEV: the kernel's one route to
