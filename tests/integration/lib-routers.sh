@@ -242,6 +242,16 @@ routers_end() {
 	return $st
 }
 
+# out_lacks PATTERN CMD...: CMD succeeds and says something, and none of
+# it matches PATTERN (grep -E): a command that failed, or could not tell,
+# never passes for one that said no.
+out_lacks() {
+	local pat=$1 out
+	shift
+	out=$("$@") || return 1
+	[ -n "$out" ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"
+}
+
 # kernel_route_is NS -4|-6 PREFIX VIA DEV: the kernel's one route to
 # PREFIX goes via VIA through DEV.
 kernel_route_is() {
