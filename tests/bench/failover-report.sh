@@ -90,7 +90,7 @@ END {
 	sub(/^host /, "", h)
 	print "Guest (qemu TCG, so read the times as an upper bound of real hardware): " m "; host: " h ". All times in ms, median / p90 / max over the runs."
 	print ""
-	print "detect: cut to the mechanism saying down (keepalive: the line protocol; BFD: bfdd on A). adjacency: cut to ospfd deleting the neighbour over gre1 (its log). failover: cut to the first packet sent on the backup. loss: the time without delivery from the cut to the restore, from the gaps in the 1000 pps stream (the datagrams lost are fewer when TCG delays the sender). recovery: restore to the route back via gre1 (OSPF re-adjacency, hello 1 s)."
+	print "detect: cut to the mechanism saying down (keepalive: the line protocol; BFD: bfdd on A). adjacency: cut to ospfd deleting the neighbour over gre1 (its log). failover: cut to the first packet sent on the backup. loss: the time without delivery, from the gaps in the 1000 pps stream that ended between the cut and the restore (the datagrams lost are fewer when TCG delays the sender; a run with a second gap there, a route that flapped on the backup, is not ok). recovery: restore to the route back via gre1 (OSPF re-adjacency, hello 1 s)."
 	print ""
 	print "| configuration | runs ok | detect | adjacency down (reason) | failover | failover loss | recovery | recovery loss max (pkts) | far end needs |"
 	print "|---|---|---|---|---|---|---|---|---|"
