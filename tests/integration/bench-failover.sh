@@ -137,7 +137,7 @@ run_one() {	# CFG I RUN
 # Runs of one configuration, one stream for all of them; the per-run lines
 # are completed from the receiver's report once the stream has ended.
 runs() {	# CFG I
-	local n=1 cfg i t_cut t_rest t_rec ok det adj reason fo_poll rec_us next_cut fb lp lm
+	local n=1 cfg i t_cut t_rest t_rec ok det adj reason fo_poll rec_us next_cut fb lp lm gaps
 	: > /tmp/fo-runs
 	# Long enough for every run (at most the hour gka-wire allows);
 	# stream_stop ends it.
@@ -164,10 +164,14 @@ runs() {	# CFG I
 		fb=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
 		set -- $(stream_loss "$t_cut" "$t_rest")
 		lp=$1 lm=$2
+		# One gap, the failover's: another before the restore is a
+		# route that flapped on the backup, and the run is not ok.
+		gaps=$(stream_gap_count "$t_cut" "$t_rest")
+		[ "$gaps" = 1 ] || ok=0
 		set -- $(stream_loss "$t_rest" "$next_cut")
 		fo "run cfg=$cfg i=$i run=$n ok=$ok detect_us=$det adj_us=$adj reason=$reason" \
 			"failover_us=$([ -n "$fb" ] && echo $(((fb - t_cut) / 1000)) || echo -)" \
-			"route_poll_us=$fo_poll loss_pkts=$lp loss_ms=$lm recover_us=$rec_us rec_loss_pkts=$1 rec_loss_ms=$2"
+			"route_poll_us=$fo_poll loss_pkts=$lp loss_ms=$lm gaps=$gaps recover_us=$rec_us rec_loss_pkts=$1 rec_loss_ms=$2"
 	done < /tmp/fo-runs
 }
 

@@ -145,7 +145,9 @@ cycle() {
 	live_stop
 
 	gap=$(stream_first_gap "$t_cut" "$t_restore")
+	# The path died after the cut (failover_verdict's reading).
 	t_dead=${gap% *}
+	[ "${t_dead:-0}" -ge "$t_cut" ] || t_dead=$t_cut
 	t_bk=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
 	t_tun=$(stream_first_dscp_after "$t_restore" $DSCP_TUNNEL)
 	fl=$(stream_loss "$t_cut" "$t_restore")

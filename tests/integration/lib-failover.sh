@@ -161,9 +161,15 @@ stream_kill() {
 	STREAM_RX_PID=
 }
 
-# stream_loss FROM_NS TO_NS: "PKTS MS" lost in the gaps that began in
-# [FROM_NS, TO_NS) (a gap begins with the last datagram before it). MS is
-# the time those datagrams would have covered on the schedule: 1 ms a
+# A gap counts in the span it ENDED in: its lost datagrams' own send
+# times are unknown, the first datagram after it says when the path was
+# back, and a sender the host starved may have sent the last one before it
+# well before the cut. Every loss below (steady state, failover, recovery)
+# is counted that way, so that each gap counts once, in one span.
+#
+# stream_loss FROM_NS TO_NS: "PKTS MS" lost in the gaps that ended in
+# (FROM_NS, TO_NS], by the send time of the first datagram after them. MS
+# is the time those datagrams would have covered on the schedule: 1 ms a
 # datagram at 1000 pps.
 stream_loss() {
 	awk -v from="$1" -v to="$2" '
@@ -172,7 +178,7 @@ stream_loss() {
 			split($i, kv, "=")
 			f[kv[1]] = kv[2]
 		}
-		if (f["from_ns"] + 0 >= from + 0 && f["from_ns"] + 0 < to + 0) {
+		if (f["to_ns"] + 0 > from + 0 && f["to_ns"] + 0 <= to + 0) {
 			pkts += f["lost"]
 			ns += (f["to_ns"] - f["from_ns"]) * f["lost"] / (f["lost"] + 1)
 		}
@@ -180,19 +186,26 @@ stream_loss() {
 	END { printf "%d %d\n", pkts, ns / 1000000 + 0.5 }' $STREAM
 }
 
-# stream_first_gap FROM_NS TO_NS: "FROM_NS TO_NS" of the first gap that
-# began in [FROM_NS, TO_NS): the send times of the last datagram before it
-# (when the path died, give or take a datagram) and the first after it.
-stream_first_gap() {
+# stream_gaps FROM_NS TO_NS: the "FROM_NS TO_NS" of each gap that ended in
+# (FROM_NS, TO_NS], one a line: the send times of the last datagram before
+# it (when the path died, give or take a datagram) and the first after it.
+stream_gaps() {
 	awk -v from="$1" -v to="$2" '
-	$1 == "gap" && !found {
-		split($5, f, "="); split($6, t, "=")
-		if (f[2] + 0 >= from + 0 && f[2] + 0 < to + 0) {
-			print f[2], t[2]
-			found = 1
+	$1 == "gap" {
+		for (i = 2; i <= NF; i++) {
+			split($i, kv, "=")
+			f[kv[1]] = kv[2]
 		}
+		if (f["to_ns"] + 0 > from + 0 && f["to_ns"] + 0 <= to + 0)
+			print f["from_ns"], f["to_ns"]
 	}' $STREAM
 }
+
+# stream_first_gap FROM_NS TO_NS: the first of those.
+stream_first_gap() { stream_gaps "$@" | head -1; }
+
+# stream_gap_count FROM_NS TO_NS: how many of those.
+stream_gap_count() { stream_gaps "$@" | wc -l | tr -d ' '; }
 
 # stream_path_at NS: the DSCP of the datagrams sent at NS (those sent last
 # before it); empty before the stream.
@@ -237,3 +250,60 @@ stream_live_is() { [ "$(stream_live_dscp)" = "$1" ]; }
 
 # stream_show: the report, for the log.
 stream_show() { grep -v '^live ' $STREAM | sed 's/^/    /'; }
+
+# --- What every failover test asserts of a cycle ------------------------------
+# One set of bounds for t-90 to t-94, loose enough for a host running
+# make check's emulated guests side by side (timers fire late there, the
+# sender stalls), far below what a protocol timer would take (OSPF's dead
+# interval, 40 s):
+#  - detection: line down at most I x (R + 1) + $FAILOVER_SLACK_MS ms after
+#    the last datagram through the tunnel (I, R: the test's keepalive);
+#  - reaction: the first datagram on the backup at most $FAILOVER_REACT_MS ms
+#    after line down (the route moves at once, or a daemon moves it in
+#    100-200 ms on a quiet host);
+#  - failover loss: at most the two together.
+FAILOVER_SLACK_MS=${FAILOVER_SLACK_MS:-1000}
+FAILOVER_REACT_MS=${FAILOVER_REACT_MS:-500}
+
+# failover_verdict NAME T_CUT T_DOWN T_RESTORE T_UP: once a cycle's stream
+# ended (stream_stop), what it says: nothing lost before the cut; one gap,
+# the failover's, ends between the cut and the restore, and none once the
+# stream is on the backup (a route that flapped there would make another);
+# the bounds above; the recovery's loss; the stream back on the tunnel.
+# T_DOWN, T_UP: A's gre1 last_change_ns after line down and after line up.
+failover_verdict() {
+	local name=$1 t_cut=$2 t_down=$3 t_restore=$4 t_up=$5 detect gap t_dead t_bk t_tun loss
+	detect=$((I * (R + 1) + FAILOVER_SLACK_MS))
+	check_eq "$name: steady state, nothing lost" "0 0" "$(stream_loss 0 "$t_cut")"
+	check_eq "$name: on the tunnel until the cut" $DSCP_TUNNEL "$(stream_path_at "$t_cut")"
+	gap=$(stream_first_gap "$t_cut" "$t_restore")
+	check "$name: the cut made a gap in the stream" [ -n "$gap" ]
+	# The path died after the cut, and after the last datagram through
+	# it (the cut is somewhere in blackhole's exec).
+	t_dead=${gap% *}
+	[ "${t_dead:-0}" -ge "$t_cut" ] || t_dead=$t_cut
+	echo "  $name: line down $(((t_down - t_dead) / 1000000)) ms after the last datagram through the tunnel"
+	check "$name: detected within I x (R + 1) + $FAILOVER_SLACK_MS ms" \
+		[ $((t_down - t_dead)) -le $((detect * 1000000)) ]
+	t_bk=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
+	check "$name: traffic on the backup" [ -n "$t_bk" ]
+	echo "  $name: first datagram on the backup $(((${t_bk:-0} - t_down) / 1000000)) ms after line down"
+	check "$name: on the backup within $FAILOVER_REACT_MS ms of line down" \
+		[ $((${t_bk:-0} - t_down)) -le $((FAILOVER_REACT_MS * 1000000)) ]
+	check_eq "$name: one gap between the cut and the restore" 1 \
+		"$(stream_gap_count "$t_cut" "$t_restore")"
+	check_eq "$name: none once on the backup (no flap)" 0 \
+		"$(stream_gap_count "${t_bk:-$t_cut}" "$t_restore")"
+	loss=$(stream_loss "$t_cut" "$t_restore")
+	echo "  $name: failover loss: ${loss% *} packets, ${loss#* } ms"
+	check "$name: failover loss within $((detect + FAILOVER_REACT_MS)) ms (detection and reaction)" \
+		[ "${loss#* }" -le $((detect + FAILOVER_REACT_MS)) ]
+	check "$name: the failover lost something (the cut was real)" [ "${loss% *}" -gt 0 ]
+	loss=$(stream_loss "$t_restore" "$(now_ns)")
+	echo "  $name: recovery loss: ${loss% *} packets, ${loss#* } ms"
+	check "$name: recovery loss at most 20 packets" [ "${loss% *}" -le 20 ]
+	t_tun=$(stream_first_dscp_after "$t_restore" $DSCP_TUNNEL)
+	check "$name: traffic back on the tunnel" [ -n "$t_tun" ]
+	echo "  $name: line up $(((t_up - t_restore) / 1000000)) ms after the restore, first datagram on the tunnel $(((${t_tun:-0} - t_up) / 1000000)) ms after line up"
+	check_eq "$name: no duplicates" 0 "$(stream_total | cut -d' ' -f3)"
+}

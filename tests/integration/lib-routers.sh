@@ -205,20 +205,51 @@ router_kill() {
 	wait_for 10000 router_idle "$1"
 }
 
-# Every router's processes killed, its mounts undone, its files gone.
+# mounted_under DIR: the mount points at DIR or under it.
+mounted_under() {
+	awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/mounts
+}
+
+# Every router's processes killed, its mounts undone, its files gone; 1,
+# with what is left noted in $ROUTERS_LEFT (run-all.sh fails the test),
+# if a process or a mount survived. Nothing is removed under a mount: one
+# left would be /dev's bind mount, and rm would go on into the guest's
+# own /dev.
+ROUTERS_LEFT=/run/routers-left
 routers_end() {
-	local r ns m
+	local r ns m left st=0
 	for r in /run/r/*; do
 		[ -d "$r" ] || continue
 		ns=${r#/run/r/}
-		router_kill "$ns" || echo "  $ns: processes left: $(router_pids "$ns")"
+		left=
+		router_kill "$ns" || left="processes $(router_pids "$ns" | tr '\n' ' ')"
 		for m in sys dev proc ''; do
-			umount "$r/root/$m" 2>/dev/null
+			m=$r/root${m:+/$m}
+			[ -n "$(mounted_under "$m")" ] || continue
+			# Lazily if busy: detached, then nothing under it is ours.
+			umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
 		done
+		m=$(mounted_under "$r" | tr '\n' ' ')
+		[ -z "$m" ] || left="$left mounts $m"
+		if [ -n "$left" ]; then
+			echo "  $ns: left: $left" | tee -a $ROUTERS_LEFT
+			st=1
+			continue
+		fi
 		rm -rf "$r"
 	done
 	rmdir /run/r 2>/dev/null
-	return 0
+	return $st
+}
+
+# out_lacks PATTERN CMD...: CMD succeeds and says something, and none of
+# it matches PATTERN (grep -E): a command that failed, or could not tell,
+# never passes for one that said no.
+out_lacks() {
+	local pat=$1 out
+	shift
+	out=$("$@") || return 1
+	[ -n "$out" ] && ! printf '%s\n' "$out" | grep -Eq -- "$pat"
 }
 
 # kernel_route_is NS -4|-6 PREFIX VIA DEV: the kernel's one route to
@@ -257,7 +288,7 @@ slowly() { "$@" && return 0; usleep 50000; return 1; }
 # change printed and bounded. ON_BACKUP and ON_TUNNEL (the test's) assert
 # what the daemons say once the routes have moved to the backup, and back.
 routers_cycle() {
-	local name=$1 dst=$2 t_cut t_down t_dead t_bk t_restore t_up t_tun loss gap tr_a tr_b
+	local name=$1 dst=$2 t_cut t_down t_restore t_up tr_a tr_b
 	tr_a=$(ka a gre1 transitions)
 	tr_b=$(ka b gre1 transitions)
 	check "$name: routes through gre1 (A and B, IPv4 and IPv6)" wait_for 10000 slowly routes_on_tunnel
@@ -275,8 +306,8 @@ routers_cycle() {
 	check "$name: routes through the backup (A and B, IPv4 and IPv6)" \
 		wait_for 3000 slowly routes_on_backup
 	"$4"
-	# A second on the backup: longer than the failover loss may be, so
-	# that a route that never moved shows as a loss over the bound.
+	# A second on the backup, for a route that flaps there to show
+	# (failover_verdict: no gap once on the backup).
 	check "$name: the line stays down for 1 s" never_within 1000 slowly carrier_is a gre1 1
 
 	t_restore=$(now_ns)
@@ -292,78 +323,7 @@ routers_cycle() {
 	check "$name: the stream ends cleanly" stream_stop
 	stream_show
 
-	check_eq "$name: steady state, nothing lost" "0 0" "$(gap_loss 0 "$t_cut")"
-	check_eq "$name: on the tunnel until the cut" $DSCP_TUNNEL "$(stream_path_at "$t_cut")"
-	gap=$(gap_first "$t_cut" "$t_restore")
-	check "$name: the cut made a gap in the stream" [ -n "$gap" ]
-	# The path died after the cut and after the last datagram through it.
-	t_dead=${gap% *}
-	[ "${t_dead:-0}" -ge "$t_cut" ] || t_dead=$t_cut
-	echo "  $name: line down $(((t_down - ${t_dead:-0}) / 1000000)) ms after the last datagram through the tunnel"
-	# The module's part (t-90 bounds it tighter), with the same room for
-	# a starved guest as the daemons get.
-	check "$name: detected within I x (R + 1) + $ROUTERS_REACT_MS ms" \
-		[ $((t_down - ${t_dead:-0})) -le $(((I * (R + 1) + ROUTERS_REACT_MS) * 1000000)) ]
-	t_bk=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
-	check "$name: traffic on the backup" [ -n "$t_bk" ]
-	echo "  $name: first datagram on the backup $(((${t_bk:-0} - t_down) / 1000000)) ms after line down"
-	check "$name: on the backup within $ROUTERS_REACT_MS ms of line down" \
-		[ $((${t_bk:-0} - t_down)) -le $((ROUTERS_REACT_MS * 1000000)) ]
-	loss=$(gap_loss "$t_cut" "$t_restore")
-	echo "  $name: failover loss: ${loss% *} packets, ${loss#* } ms"
-	check "$name: failover loss within the bounds of detection and reaction" \
-		[ "${loss#* }" -le $((I * (R + 1) + 2 * ROUTERS_REACT_MS)) ]
-	check "$name: the failover lost something (the cut was real)" [ "${loss% *}" -gt 0 ]
-	loss=$(gap_loss "$t_restore" "$(now_ns)")
-	echo "  $name: recovery loss: ${loss% *} packets, ${loss#* } ms"
-	check "$name: recovery loss at most 20 packets" [ "${loss% *}" -le 20 ]
-	t_tun=$(stream_first_dscp_after "$t_restore" $DSCP_TUNNEL)
-	check "$name: traffic back on the tunnel" [ -n "$t_tun" ]
-	echo "  $name: line up $(((t_up - t_restore) / 1000000)) ms after the restore, first datagram on the tunnel $(((${t_tun:-0} - t_up) / 1000000)) ms after line up"
-	check_eq "$name: no duplicates" 0 "$(stream_total | cut -d' ' -f3)"
+	failover_verdict "$name" "$t_cut" "$t_down" "$t_restore" "$t_up"
 	check_eq "$name: one down and one up on A" $((tr_a + 2)) "$(ka a gre1 transitions)"
 	check_eq "$name: one down and one up on B" $((tr_b + 2)) "$(ka b gre1 transitions)"
 }
-
-# gap_loss FROM_NS TO_NS: "PKTS MS" as stream_loss, over the gaps that
-# ended in (FROM_NS, TO_NS], by the send time of the first datagram after
-# them: the lost ones' own send times are unknown, and a sender the host
-# starved may have sent the last one before a gap well before the cut.
-gap_loss() {
-	awk -v from="$1" -v to="$2" '
-	$1 == "gap" {
-		for (i = 2; i <= NF; i++) {
-			split($i, kv, "=")
-			f[kv[1]] = kv[2]
-		}
-		if (f["to_ns"] + 0 > from + 0 && f["to_ns"] + 0 <= to + 0) {
-			pkts += f["lost"]
-			ns += (f["to_ns"] - f["from_ns"]) * f["lost"] / (f["lost"] + 1)
-		}
-	}
-	END { printf "%d %d\n", pkts, ns / 1000000 + 0.5 }' $STREAM
-}
-
-# gap_first FROM_NS TO_NS: "FROM_NS TO_NS" of the first gap that ended in
-# (FROM_NS, TO_NS].
-gap_first() {
-	awk -v from="$1" -v to="$2" '
-	$1 == "gap" && !found {
-		for (i = 2; i <= NF; i++) {
-			split($i, kv, "=")
-			f[kv[1]] = kv[2]
-		}
-		if (f["to_ns"] + 0 > from + 0 && f["to_ns"] + 0 <= to + 0) {
-			print f["from_ns"], f["to_ns"]
-			found = 1
-		}
-	}' $STREAM
-}
-
-# How long a daemon may take, from line down, to move the traffic, and
-# how late the line may go down: room for a loaded host running make
-# check's emulated guests side by side (FRR moves it in 100-200 ms on a
-# quiet one), yet far below what a protocol timer (OSPF's 40 s dead
-# interval) would take. A daemon that does not react at all fails the
-# route and path checks, which wait 3 s.
-ROUTERS_REACT_MS=${ROUTERS_REACT_MS:-1000}

@@ -13,15 +13,24 @@ for t in /tests/integration/t-*.sh; do
 	*) continue ;;
 	esac
 	echo "GKA-TEST-START $name"
-	if sh "$t"; then
+	rm -f /run/routers-left
+	st=0
+	sh "$t" || st=1
+	# Routers' daemons a test left (lib-routers.sh), before their netns;
+	# any that would not go (its own routers_end or this one says so)
+	# fail it: the next tests would share the guest with them.
+	if [ -d /run/r ]; then
+		sh -c '. /tests/integration/lib-routers.sh && routers_end'
+	fi
+	if [ -s /run/routers-left ]; then
+		echo "  not ok - $name: routers left"
+		st=1
+	fi
+	if [ $st = 0 ]; then
 		echo "GKA-TEST ok $name"
 	else
 		echo "GKA-TEST not ok $name"
 		failed=1
-	fi
-	# Routers' daemons a test left (lib-routers.sh), before their netns.
-	if [ -d /run/r ]; then
-		sh -c '. /tests/integration/lib-routers.sh && routers_end'
 	fi
 	netns_del_all
 	grep -q '^gre_keepalive ' /proc/modules && rmmod gre_keepalive

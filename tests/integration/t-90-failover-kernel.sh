@@ -21,14 +21,13 @@ R=3
 # keepalive 500 ms x 3: what it checks there is the same path under
 # KASAN, lockdep and kmemleak; the timing is the other kernels' to check.
 PPS=1000
-# How soon after line down the first datagram takes the backup: the route
-# moves at once, but the sender's own stalls count too, and a debug guest
-# stalls it for most of a second.
-SWITCH_MS=500
+# The route moves at once, but the sender's own stalls count in how soon
+# after line down the first datagram takes the backup (lib-failover.sh's
+# bounds), and a debug guest stalls it for most of a second.
 if [ -e /sys/kernel/debug/kmemleak ]; then
 	PPS=100
 	I=500
-	SWITCH_MS=2000
+	FAILOVER_REACT_MS=2000
 fi
 
 failover_topology
@@ -63,7 +62,6 @@ a_via() {
 	esac
 }
 a_via_is() { [ "$(a_via "$1")" = "$2" ]; }
-tx_packets() { read -r KA < "/run/sys-$1/class/net/$2/statistics/tx_packets"; echo "$KA"; }
 
 check "keepalive ${I} ms x $R on A" keepalive a gre1 $I $R
 check "keepalive ${I} ms x $R on B" keepalive b gre1 $I $R
@@ -83,9 +81,23 @@ check "the route through gre1 is linkdown, not dead" \
 	eval 'case "$route" in *linkdown*dead* | *dead*) false ;; *linkdown*) true ;; *) false ;; esac'
 check_eq "A still forwards into gre1 (IPv4)" gre1 "$(a_via $HB4)"
 check_eq "A still forwards into gre1 (IPv6)" gre1 "$(a_via $HB6)"
-tx0=$(tx_packets a gre1)
+# The ping itself, counted as A sends it into gre1: gre1's own tx_packets
+# counts the module's probes too, which go on while the line is down.
+check "A counts the pings it sends into gre1" in_ns a nft -f - <<NFT
+table inet t90 {
+	chain post {
+		type filter hook postrouting priority 0; policy accept;
+		oifname "gre1" icmp type echo-request counter
+	}
+}
+NFT
+pings_into_gre1() {
+	in_ns a nft list table inet t90 | sed -n 's/.* counter packets \([0-9]*\) .*/\1/p'
+}
+check_eq "no ping into gre1 yet" 0 "$(pings_into_gre1)"
 check "a ping from ha is lost" eval '! in_ns ha ping -c 1 -W 1 $HB4 >/dev/null 2>&1'
-check "it went into the dead tunnel" [ "$(tx_packets a gre1)" -gt "$tx0" ]
+check_eq "it went into the dead tunnel" 1 "$(pings_into_gre1)"
+in_ns a nft delete table inet t90
 
 # conf.all: IPv4 evaluates it since 5.11 (c0c5a60f0f13); 5.10, Debian's
 # 5.10.262 included, reads the device's own value only. IPv6 has always
@@ -125,7 +137,7 @@ check_eq "back through gre1 (IPv6)" gre1 "$(a_via $HB6)"
 
 # failover_cycle NAME DST PORT: a stream from ha to DST, a cut, a restore.
 failover_cycle() {
-	local name=$1 dst=$2 t_cut t_down t_dead t_bk t_restore t_up t_tun loss gap tr_a tr_b
+	local name=$1 dst=$2 t_cut t_down t_restore t_up tr_a tr_b
 	tr_a=$(ka a gre1 transitions)
 	tr_b=$(ka b gre1 transitions)
 	stream_start ha hb "$dst" "$3" $PPS 60000 || fatal "$name: the stream flows"
@@ -153,35 +165,7 @@ failover_cycle() {
 	check "$name: the stream ends cleanly" stream_stop
 	stream_show
 
-	check_eq "$name: steady state, nothing lost" "0 0" "$(stream_loss 0 "$t_cut")"
-	check_eq "$name: on the tunnel until the cut" $DSCP_TUNNEL "$(stream_path_at "$t_cut")"
-	# The cut is somewhere in blackhole's exec, seconds on a debug kernel:
-	# the last datagram through the tunnel says when the path died.
-	gap=$(stream_first_gap "$t_cut" "$t_restore")
-	check "$name: the cut made a gap in the stream" [ -n "$gap" ]
-	t_dead=${gap% *}
-	echo "  $name: line down $(((t_down - ${t_dead:-0}) / 1000000)) ms after the last datagram through the tunnel"
-	# The bounds leave room for a loaded host running six emulated guests
-	# (make check): timers fire late there, but not by seconds.
-	check "$name: detected within I x (R + 1) + 1000 ms" \
-		[ $((t_down - ${t_dead:-0})) -le $(((I * (R + 1) + 1000) * 1000000)) ]
-	t_bk=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
-	check "$name: traffic on the backup" [ -n "$t_bk" ]
-	echo "  $name: first datagram on the backup $(((${t_bk:-0} - t_down) / 1000000)) ms after line down"
-	check "$name: on the backup within $SWITCH_MS ms of line down" \
-		[ $((${t_bk:-0} - t_down)) -le $((SWITCH_MS * 1000000)) ]
-	loss=$(stream_loss "$t_cut" "$t_restore")
-	echo "  $name: failover loss: ${loss% *} packets, ${loss#* } ms"
-	check "$name: failover loss within I x (R + 1) + 1300 ms" \
-		[ "${loss#* }" -le $((I * (R + 1) + 1300)) ]
-	check "$name: the failover lost something (the cut was real)" [ "${loss% *}" -gt 0 ]
-	loss=$(stream_loss "$t_restore" "$(now_ns)")
-	echo "  $name: recovery loss: ${loss% *} packets, ${loss#* } ms"
-	check "$name: recovery loss at most 20 packets" [ "${loss% *}" -le 20 ]
-	t_tun=$(stream_first_dscp_after "$t_restore" $DSCP_TUNNEL)
-	check "$name: traffic back on the tunnel" [ -n "$t_tun" ]
-	echo "  $name: line up $(((t_up - t_restore) / 1000000)) ms after the restore, first datagram on the tunnel $(((${t_tun:-0} - t_up) / 1000000)) ms after line up"
-	check_eq "$name: no duplicates" 0 "$(stream_total | cut -d' ' -f3)"
+	failover_verdict "$name" "$t_cut" "$t_down" "$t_restore" "$t_up"
 	check_eq "$name: one down and one up on A" $((tr_a + 2)) "$(ka a gre1 transitions)"
 	check_eq "$name: one down and one up on B" $((tr_b + 2)) "$(ka b gre1 transitions)"
 }

@@ -54,9 +54,9 @@ on_backup() {
 		has_route a ip $LANB4 "static 200 1 1 $BK_B4%a1:active"
 	# staticd withdraws a route whose nexthop zebra cannot resolve.
 	check "zebra: no route through gre1 active" \
-		eval '! frr_routes a ip $LANB4 | grep -q "^static 1 .*:active"'
+		out_lacks "^static 1 .*:active" frr_routes a ip $LANB4
 	check "zebra (IPv6): no route through gre1 active" \
-		eval '! frr_routes a ipv6 $LANB6 | grep -q "^static 1 .*:active"'
+		out_lacks "^static 1 .*:active" frr_routes a ipv6 $LANB6
 	check "zebra (IPv6): the backup (distance 200) selected and in the FIB" \
 		has_route a ipv6 $LANB6 "static 200 1 1 $BK_B6%a1:active"
 	frr_routes a ip $LANB4 | sed 's/^/    zebra: /'

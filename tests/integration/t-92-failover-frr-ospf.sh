@@ -20,11 +20,21 @@
 PORT=9092
 INTERVAL_MS=100
 RETRIES=3
+# lib-failover.sh's bounds (failover_verdict) are for keepalive I x R.
+I=$INTERVAL_MS
+R=$RETRIES
 
 # ospf_nbr NS DEV: ospfd's neighbours over DEV, one line each.
 ospf_nbr() { vtysh "$1" "show ip ospf neighbor" 2>/dev/null | grep " $2:"; }
 nbr_full() { ospf_nbr "$1" "$2" | grep -q 'Full/'; }
-nbr_none() { ! ospf_nbr "$1" "$2" | grep -q .; }
+# nbr_none NS DEV: ospfd answers, with its table's header, and lists no
+# neighbour over DEV (a vtysh that failed never passes for one).
+nbr_none() {
+	local out
+	out=$(vtysh "$1" "show ip ospf neighbor") || return 1
+	printf '%s\n' "$out" | grep -q '^Neighbor ID ' &&
+		! printf '%s\n' "$out" | grep -q " $2:"
+}
 # route_is NS PREFIX PATTERN: the kernel's route to PREFIX matches.
 route_is() { ip -n "$1" route show "$2" | grep -Eq -- "$3"; }
 frrlog() { echo "/run/r/$1/root/var/log/frr/frr.log"; }
@@ -100,6 +110,7 @@ check_eq "still down" 0 "$(carrier a gre1)"
 t_restore=$(now_ns)
 restore
 check "A: line protocol up" wait_for $((INTERVAL_MS * RETRIES + 2000)) carrier_is a gre1 1
+t_up=$(ka a gre1 last_change_ns)
 check "A: Full over gre1 again within 15 s" wait_for 15000 nbr_full a gre1
 check "A: route to B's LAN back via gre1" \
 	wait_for 5000 route_is a $LANB4 "via $GRE_B4 dev gre1 proto ospf"
@@ -112,20 +123,7 @@ check "the stream ends cleanly" stream_stop
 stream_show
 check_eq "exactly one down and one up on A" 2 "$(ka a gre1 transitions)"
 
-check_eq "steady state: nothing lost" "0 0" "$(stream_loss 0 "$t_cut")"
-check_eq "steady state: on the tunnel until the cut" $DSCP_TUNNEL "$(stream_path_at "$t_cut")"
-t_bk=$(stream_first_dscp_after "$t_cut" $DSCP_BACKUP)
-check "traffic on the backup" [ -n "$t_bk" ]
-echo "  first datagram on the backup $(ms "$t_down" "${t_bk:-0}") ms after line down"
-loss=$(stream_loss "$t_cut" "$t_restore")
-echo "  failover loss: ${loss% *} packets, ${loss#* } ms"
-check "failover loss within 4 s (the dead interval would lose 40 s)" [ "${loss#* }" -le 4000 ]
-check "the failover lost something (the cut was real)" [ "${loss% *}" -gt 0 ]
-loss=$(stream_loss "$t_restore" "$(now_ns)")
-echo "  recovery loss: ${loss% *} packets, ${loss#* } ms"
-check "recovery loss at most 20 packets" [ "${loss% *}" -le 20 ]
-check "traffic back on the tunnel" [ -n "$(stream_first_dscp_after "$t_restore" $DSCP_TUNNEL)" ]
-
+failover_verdict IPv4 "$t_cut" "$t_down" "$t_restore" "$t_up"
 frr_stop a
 frr_stop b
 finish
