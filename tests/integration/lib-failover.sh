@@ -51,6 +51,15 @@ failover_lan() {
 	ip -n "$2" link set "$4" up
 }
 
+# keepalive_both INTERVAL_MS RETRIES: keepalive on gre1 at both ends,
+# answered at both ends.
+keepalive_both() {
+	check "keepalive $1 ms x $2 on A" keepalive a gre1 "$1" "$2"
+	check "keepalive $1 ms x $2 on B" keepalive b gre1 "$1" "$2"
+	check "replies on A" wait_for $(($1 * 3 + 5000)) ka_at_least a gre1 replies 2
+	check "replies on B" wait_for $(($1 * 3 + 5000)) ka_at_least b gre1 replies 2
+}
+
 # failover_topology: everything above, up, with no route to the far LAN
 # on A or B (the test or its routing daemon installs those), and nothing
 # of ours loaded. Traffic leaving A or B through the backup is stamped

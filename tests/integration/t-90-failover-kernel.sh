@@ -63,10 +63,7 @@ a_via() {
 }
 a_via_is() { [ "$(a_via "$1")" = "$2" ]; }
 
-check "keepalive ${I} ms x $R on A" keepalive a gre1 $I $R
-check "keepalive ${I} ms x $R on B" keepalive b gre1 $I $R
-check "replies on A" wait_for $((I * 3 + 5000)) ka_at_least a gre1 replies 2
-check "replies on B" wait_for $((I * 3 + 5000)) ka_at_least b gre1 replies 2
+keepalive_both $I $R
 check_eq "A forwards to hb through gre1" gre1 "$(a_via $HB4)"
 check_eq "A forwards to hb (IPv6) through gre1" gre1 "$(a_via $HB6)"
 check "hb answers ha through the tunnel" ping_ok ha $HB4

@@ -19,10 +19,7 @@ PPS=1000
 router_root
 failover_topology
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
-check "keepalive ${I} ms x $R on A" keepalive a gre1 $I $R
-check "keepalive ${I} ms x $R on B" keepalive b gre1 $I $R
-check "replies on A" wait_for 5000 ka_at_least a gre1 replies 2
-check "replies on B" wait_for 5000 ka_at_least b gre1 replies 2
+keepalive_both $I $R
 
 linkdown_sysctl() { in_ns "$1" cat "/proc/sys/net/$2/conf/gre1/ignore_routes_with_linkdown"; }
 for ns in a b; do

@@ -21,10 +21,7 @@ CONTROL=10.0.2.128/25
 router_root
 failover_topology
 modprobe gre_keepalive || fatal "modprobe gre_keepalive"
-check "keepalive ${I} ms x $R on A" keepalive a gre1 $I $R
-check "keepalive ${I} ms x $R on B" keepalive b gre1 $I $R
-check "replies on A" wait_for 5000 ka_at_least a gre1 replies 2
-check "replies on B" wait_for 5000 ka_at_least b gre1 replies 2
+keepalive_both $I $R
 
 for ns in a b; do
 	router_add $ns
