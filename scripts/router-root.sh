@@ -28,7 +28,7 @@ ready=$img.gka-ready
 
 # Made, and of the root as it is now.
 current() {
-	[ -e "$ready" ] && [ -e "$chroot_dir/.gka-ready" ] &&
+	[ -e "$img" ] && [ -e "$ready" ] && [ -e "$chroot_dir/.gka-ready" ] &&
 		! [ "$chroot_dir/.gka-ready" -nt "$ready" ]
 }
 if current; then
